@@ -1,0 +1,10 @@
+namespace Stream.Core.Events;
+
+public enum ComplaintCategory : byte
+{
+    Billing,
+    Product,
+    Service,
+    Delivery,
+    Other,
+}

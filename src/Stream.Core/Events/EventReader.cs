@@ -1,0 +1,328 @@
+using System.Text.Json;
+
+namespace Stream.Core.Events;
+
+/// <summary>
+/// Parses and validates one event payload against the v1 contract of its topic's <see cref="EventKind"/>.
+/// The rules here are the JSON Schemas in <c>schemas/</c>; a test keeps the two from drifting.
+/// Beyond the schema it checks what only the pipeline knows: the record key, size, clock skew and currency.
+/// </summary>
+public sealed class EventReader(EventLimits limits)
+{
+    private const int MaxIdLength = 128;
+    private const int MaxLabelLength = 64;
+
+    public EventLimits Limits { get; } = limits;
+
+    /// <param name="payload">The record value.</param>
+    /// <param name="kind">The contract the topic carries.</param>
+    /// <param name="key">The record key, which must equal <c>customerId</c>; null when the record had none.</param>
+    /// <param name="recordTime">The record's own timestamp, the reference for "implausibly far in the future".</param>
+    public EventParseResult Read(ReadOnlySpan<byte> payload, EventKind kind, string? key, DateTimeOffset recordTime)
+    {
+        if (payload.Length > Limits.MaxEventBytes)
+            return EventParseResult.Rejected(RejectReason.Oversize, $"{payload.Length} bytes exceeds the {Limits.MaxEventBytes}-byte limit");
+
+        var fields = new Fields();
+        string? error;
+        try
+        {
+            error = ReadFields(payload, ref fields);
+        }
+        catch (JsonException ex)
+        {
+            return EventParseResult.Rejected(RejectReason.NotJson, ex.Message);
+        }
+
+        if (error is not null)
+            return EventParseResult.Rejected(fields.VersionError ? RejectReason.UnknownVersion : RejectReason.SchemaViolation, error);
+
+        error = CheckContract(ref fields, kind);
+        if (error is not null)
+            return EventParseResult.Rejected(fields.VersionError ? RejectReason.UnknownVersion : RejectReason.SchemaViolation, error);
+
+        if (key is null || !string.Equals(key, fields.CustomerId, StringComparison.Ordinal))
+            return EventParseResult.Rejected(RejectReason.KeyMismatch, key is null ? "record has no key" : "record key differs from customerId");
+
+        if (fields.OccurredAt > recordTime + Limits.MaxFutureSkew)
+            return EventParseResult.Rejected(RejectReason.FutureTimestamp,
+                $"occurredAt is {(fields.OccurredAt.Value - recordTime).TotalMinutes:F0} minutes after the record timestamp (limit {Limits.MaxFutureSkew.TotalMinutes:F0})");
+
+        if (fields.Currency is not null && !string.Equals(fields.Currency, Limits.Currency, StringComparison.Ordinal))
+            return EventParseResult.Rejected(RejectReason.UnsupportedCurrency, $"currency {fields.Currency} is not the configured {Limits.Currency}");
+
+        return EventParseResult.Valid(fields.ToEvent());
+    }
+
+    private static string? ReadFields(ReadOnlySpan<byte> payload, ref Fields f)
+    {
+        var reader = new Utf8JsonReader(payload, new JsonReaderOptions { MaxDepth = 4 });
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            // A bare value parses as JSON but is no event object.
+            SkipToEnd(ref reader);
+            return "event must be a JSON object";
+        }
+
+        Span<char> nameBuffer = stackalloc char[Contract.LongestPropertyName];
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var property = Contract.Lookup(ref reader, nameBuffer);
+            reader.Read();
+            var error = ReadField(ref reader, property, ref f);
+            if (error is not null)
+            {
+                SkipToEnd(ref reader);
+                return error;
+            }
+        }
+        // Anything after the object is malformed JSON: Read throws on it.
+        while (reader.Read()) { }
+        return null;
+    }
+
+    private static void SkipToEnd(ref Utf8JsonReader reader)
+    {
+        // Finish reading so that malformed JSON is reported as such even after a contract error.
+        while (reader.Read()) { }
+    }
+
+    private static string? ReadField(ref Utf8JsonReader r, Contract.Property property, ref Fields f)
+    {
+        if (property == Contract.Property.Unknown)
+            return "an unknown property is not part of the contract";
+        var bit = 1u << (int)property;
+        if ((f.Seen & bit) != 0)
+            return $"property '{Contract.Name(property)}' appears twice";
+        f.Seen |= bit;
+        var name = Contract.Name(property);
+
+        switch (property)
+        {
+            case Contract.Property.SchemaVersion:
+                if (r.TokenType != JsonTokenType.Number || !r.TryGetInt64(out var version))
+                    return "schemaVersion must be an integer";
+                if (version != CustomerEvent.CurrentSchemaVersion)
+                {
+                    f.VersionError = true;
+                    return $"schemaVersion {version} is not supported (this build reads {CustomerEvent.CurrentSchemaVersion})";
+                }
+                f.SchemaVersion = (int)version;
+                return null;
+            case Contract.Property.EventId:
+                return ReadString(ref r, name, 1, MaxIdLength, out f.EventId);
+            case Contract.Property.CustomerId:
+                var error = ReadString(ref r, name, 1, MaxLabelLength, out f.CustomerId);
+                return error ?? (IsCustomerId(f.CustomerId!) ? null : "customerId may hold only letters, digits and . _ : @ - and must start with a letter or digit");
+            case Contract.Property.OccurredAt:
+                return ReadTimestamp(ref r, out f.OccurredAt);
+            case Contract.Property.Type:
+                if (r.TokenType != JsonTokenType.String)
+                    return "type must be a string";
+                var typeName = r.GetString()!;
+                if (!EventTypes.TryParse(typeName, out var type))
+                    return $"type '{typeName}' is not a known event type";
+                f.Type = type;
+                return null;
+            case Contract.Property.Channel:
+                error = ReadString(ref r, name, 1, MaxLabelLength, out f.Channel);
+                return error ?? (Array.IndexOf(Channels, f.Channel) >= 0 ? null : $"channel '{f.Channel}' is not one of {string.Join(", ", Channels)}");
+            case Contract.Property.DurationSeconds:
+                return ReadInt(ref r, name, 0, 86_400, out f.DurationSeconds);
+            case Contract.Property.ComplaintCategory:
+                f.ComplaintCategory = r.TokenType == JsonTokenType.String ? ParseCategory(r.GetString()!) : null;
+                return f.ComplaintCategory is null ? "complaintCategory must be one of billing, product, service, delivery, other" : null;
+            case Contract.Property.Resolved:
+                if (r.TokenType is not (JsonTokenType.True or JsonTokenType.False))
+                    return "resolved must be a boolean";
+                f.Resolved = r.GetBoolean();
+                return null;
+            case Contract.Property.Nps:
+                return ReadInt(ref r, name, 0, 10, out f.Nps);
+            case Contract.Property.Amount:
+                return ReadMoney(ref r, name, 0, Money.MaxAmount, out f.Amount);
+            case Contract.Property.Margin:
+                return ReadMoney(ref r, name, -Money.MaxAmount, Money.MaxAmount, out f.Margin);
+            case Contract.Property.Currency:
+                error = ReadString(ref r, name, 3, 3, out f.Currency);
+                return error ?? (f.Currency!.All(char.IsAsciiLetterUpper) ? null : "currency must be an ISO 4217 code of three capital letters");
+            case Contract.Property.OrderId:
+                return ReadString(ref r, name, 1, MaxIdLength, out f.OrderId);
+            case Contract.Property.InvoiceId:
+                return ReadString(ref r, name, 1, MaxIdLength, out f.InvoiceId);
+            case Contract.Property.ProductCategory:
+                return ReadString(ref r, name, 1, MaxLabelLength, out f.ProductCategory);
+            case Contract.Property.Quantity:
+                return ReadInt(ref r, name, 1, 1_000_000, out f.Quantity);
+            case Contract.Property.DueDate:
+                return ReadDate(ref r, name, out f.DueDate);
+            case Contract.Property.CustomerType:
+                f.CustomerType = r.TokenType == JsonTokenType.String ? ParseCustomerType(r.GetString()!) : null;
+                return f.CustomerType is null ? "customerType must be one of individual, enterprise, government" : null;
+            case Contract.Property.Industry:
+                return ReadString(ref r, name, 1, MaxLabelLength, out f.Industry);
+            case Contract.Property.Region:
+                return ReadString(ref r, name, 1, MaxLabelLength, out f.Region);
+            case Contract.Property.SignupDate:
+                return ReadDate(ref r, name, out f.SignupDate);
+            default:
+                throw new InvalidOperationException($"property '{name}' has no reader");
+        }
+    }
+
+    private static string? CheckContract(ref Fields f, EventKind kind)
+    {
+        if (f.SchemaVersion is null) return "schemaVersion is required";
+        if (f.EventId is null) return "eventId is required";
+        if (f.CustomerId is null) return "customerId is required";
+        if (f.OccurredAt is null) return "occurredAt is required";
+        if (f.Type is not { } type) return "type is required";
+        if (type.Kind() != kind) return $"type '{type.WireName()}' does not belong on the {kind.ToString().ToLowerInvariant()} topic";
+
+        // Properties of another contract are additional properties for this one.
+        var foreign = f.Seen & ~Contract.AllowedMask(kind);
+        if (foreign != 0)
+            return $"property '{Contract.Name((Contract.Property)System.Numerics.BitOperations.TrailingZeroCount(foreign))}' is not part of the {kind.ToString().ToLowerInvariant()} contract";
+
+        return type switch
+        {
+            EventType.Complaint when f.ComplaintCategory is null => "a complaint needs complaintCategory",
+            EventType.Complaint when f.Resolved is null => "a complaint needs resolved",
+            EventType.SurveyResponse when f.Nps is null => "a survey_response needs nps",
+            _ when kind == EventKind.Transaction && f.Amount is null => $"a {type.WireName()} needs amount",
+            _ when kind == EventKind.Transaction && f.Currency is null => $"a {type.WireName()} needs currency",
+            EventType.Purchase or EventType.Refund when f.OrderId is null => $"a {type.WireName()} needs orderId",
+            EventType.PaymentDue or EventType.PaymentReceived when f.InvoiceId is null => $"a {type.WireName()} needs invoiceId",
+            EventType.PaymentDue when f.DueDate is null => "a payment_due needs dueDate",
+            _ => null,
+        };
+    }
+
+    internal static readonly string[] Channels = ["web", "app", "email", "phone", "chat", "store", "other"];
+
+    private static bool IsCustomerId(string id) =>
+        char.IsAsciiLetterOrDigit(id[0]) && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '@' or '-');
+
+    private static ComplaintCategory? ParseCategory(string s) => s switch
+    {
+        "billing" => ComplaintCategory.Billing,
+        "product" => ComplaintCategory.Product,
+        "service" => ComplaintCategory.Service,
+        "delivery" => ComplaintCategory.Delivery,
+        "other" => ComplaintCategory.Other,
+        _ => null,
+    };
+
+    private static CustomerType? ParseCustomerType(string s) => s switch
+    {
+        "individual" => CustomerType.Individual,
+        "enterprise" => CustomerType.Enterprise,
+        "government" => CustomerType.Government,
+        _ => null,
+    };
+
+    private static string? ReadString(ref Utf8JsonReader r, string name, int min, int max, out string? value)
+    {
+        value = null;
+        if (r.TokenType != JsonTokenType.String) return $"{name} must be a string";
+        var s = r.GetString()!;
+        if (s.Length < min || s.Length > max)
+            return min == max ? $"{name} must be {min} characters" : $"{name} must be {min}–{max} characters";
+        value = s;
+        return null;
+    }
+
+    private static string? ReadInt(ref Utf8JsonReader r, string name, int min, int max, out int? value)
+    {
+        value = null;
+        if (r.TokenType != JsonTokenType.Number || !r.TryGetInt64(out var v)) return $"{name} must be an integer";
+        if (v < min || v > max) return $"{name} must be between {min} and {max}";
+        value = (int)v;
+        return null;
+    }
+
+    private static string? ReadMoney(ref Utf8JsonReader r, string name, decimal min, decimal max, out decimal? value)
+    {
+        value = null;
+        if (r.TokenType != JsonTokenType.Number || !r.TryGetDecimal(out var v)) return $"{name} must be a number";
+        if (v < min || v > max) return $"{name} must be between {min} and {max}";
+        if (!Money.HasAtMostFourDecimals(v)) return $"{name} may have at most 4 decimal places";
+        value = v;
+        return null;
+    }
+
+    private static string? ReadTimestamp(ref Utf8JsonReader r, out DateTimeOffset? value)
+    {
+        value = null;
+        if (r.TokenType != JsonTokenType.String) return "occurredAt must be a string";
+        // RFC 3339 requires an explicit offset; ISO 8601 without one would silently mean "local time".
+        var raw = r.ValueSpan;
+        if (!HasRfc3339Shape(raw) || !r.TryGetDateTimeOffset(out var ts))
+            return "occurredAt must be an RFC 3339 timestamp with an offset, e.g. 2026-01-31T12:00:00Z";
+        value = ts;
+        return null;
+    }
+
+    internal static bool HasRfc3339Shape(ReadOnlySpan<byte> s)
+    {
+        if (s.Length < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':') return false;
+        var offsetStart = s[^1] == 'Z' ? s.Length - 1 : s.Length - 6;
+        if (offsetStart < 19) return false;
+        if (s[^1] != 'Z' && !((s[offsetStart] == '+' || s[offsetStart] == '-') && s[^3] == ':')) return false;
+        if (offsetStart == 19) return true;
+        // Fraction: a dot and 1–7 digits.
+        return s[19] == '.' && offsetStart - 20 is >= 1 and <= 7;
+    }
+
+    private static string? ReadDate(ref Utf8JsonReader r, string name, out DateOnly? value)
+    {
+        value = null;
+        if (r.TokenType != JsonTokenType.String) return $"{name} must be a string";
+        var s = r.GetString()!;
+        if (s.Length != 10 || !DateOnly.TryParseExact(s, "yyyy-MM-dd", out var date)) return $"{name} must be a date yyyy-MM-dd";
+        value = date;
+        return null;
+    }
+
+    private struct Fields
+    {
+        public uint Seen;
+        public bool VersionError;
+        public int? SchemaVersion;
+        public string? EventId, CustomerId, Channel, Currency, OrderId, InvoiceId, ProductCategory, Industry, Region;
+        public DateTimeOffset? OccurredAt;
+        public EventType? Type;
+        public int? DurationSeconds, Nps, Quantity;
+        public ComplaintCategory? ComplaintCategory;
+        public bool? Resolved;
+        public decimal? Amount, Margin;
+        public DateOnly? DueDate, SignupDate;
+        public CustomerType? CustomerType;
+
+        public readonly CustomerEvent ToEvent() => new()
+        {
+            SchemaVersion = SchemaVersion!.Value,
+            EventId = EventId!,
+            CustomerId = CustomerId!,
+            OccurredAt = OccurredAt!.Value,
+            Type = Type!.Value,
+            Channel = Channel,
+            DurationSeconds = DurationSeconds,
+            ComplaintCategory = ComplaintCategory,
+            Resolved = Resolved,
+            Nps = Nps,
+            Amount = Amount,
+            Currency = Currency,
+            OrderId = OrderId,
+            InvoiceId = InvoiceId,
+            DueDate = DueDate,
+            ProductCategory = ProductCategory,
+            Quantity = Quantity,
+            Margin = Margin,
+            CustomerType = CustomerType,
+            Industry = Industry,
+            Region = Region,
+            SignupDate = SignupDate,
+        };
+    }
+}

@@ -1,0 +1,144 @@
+using Stream.Core.Events;
+
+namespace Stream.Core.State;
+
+/// <summary>
+/// The compact binary form of <see cref="CustomerState"/> stored in Redis: a format byte, then varints,
+/// with absent parts left out (a bitmask says which counts are non-zero). A typical customer takes
+/// 60–200 bytes. Encoding is canonical: equal states give equal bytes.
+/// </summary>
+public static class CustomerStateCodec
+{
+    public const byte FormatVersion = 1;
+
+    /// <summary>Upper bound of an encoded state, for sizing buffers.</summary>
+    public const int MaxSize = 1 + 3 * 10 + 3 + EventTypes.Count * 5 + CustomerState.AmountTypes * 10
+        + 3 * 5 + 1 + PurchaseDays.Words * 8 + 3 * (1 + RecentEventIds.Capacity * 8) + 1 + 3 * 256 + 3 * 10 + 8;
+
+    private static readonly EventKind[] Kinds = Enum.GetValues<EventKind>();
+
+    [Flags]
+    private enum ProfileParts : byte
+    {
+        Present = 1, Industry = 2, Region = 4, SignupDate = 8,
+    }
+
+    public static byte[] Encode(CustomerState state)
+    {
+        Span<byte> buffer = stackalloc byte[MaxSize];
+        var length = Encode(state, buffer);
+        return buffer[..length].ToArray();
+    }
+
+    public static int Encode(CustomerState state, Span<byte> buffer)
+    {
+        var w = new VarintWriter(buffer);
+        w.Byte(FormatVersion);
+        w.Signed(state.FirstEventAtMs);
+        w.Unsigned((ulong)(state.LastEventAtMs - state.FirstEventAtMs));
+        w.Unsigned((ulong)state.EventCount);
+
+        uint present = 0;
+        foreach (var type in EventTypes.All)
+            if (state.Count(type) != 0) present |= 1u << (int)type;
+        w.Unsigned(present);
+        foreach (var type in EventTypes.All)
+        {
+            if (state.Count(type) == 0) continue;
+            w.Unsigned((ulong)state.Count(type));
+            if (type.CarriesAmount()) w.Signed(state.AmountUnits(type));
+        }
+
+        var days = state.PurchaseDays;
+        if (days.DistinctDays > 0)
+        {
+            w.Signed(days.FirstDay);
+            w.Unsigned((ulong)(days.LastDay - days.FirstDay));
+            w.Unsigned((ulong)days.DistinctDays);
+            var words = PurchaseDays.Words;
+            while (words > 0 && days.Bitmap[words - 1] == 0) words--;
+            w.Byte((byte)words);
+            for (var i = 0; i < words; i++) w.Fixed64(days.Bitmap[i]);
+        }
+
+        foreach (var kind in Kinds)
+        {
+            var ids = state.RecentEventIds(kind);
+            w.Byte((byte)ids.Count);
+            for (var i = 0; i < ids.Count; i++) w.Fixed64(ids[i]);
+        }
+
+        var profile = state.Profile;
+        var parts = profile is null ? 0 : ProfileParts.Present
+            | (profile.Industry is null ? 0 : ProfileParts.Industry)
+            | (profile.Region is null ? 0 : ProfileParts.Region)
+            | (profile.SignupDate is null ? 0 : ProfileParts.SignupDate);
+        w.Byte((byte)parts);
+        if (profile is not null)
+        {
+            w.Byte((byte)profile.CustomerType);
+            if (profile.Industry is not null) w.Text(profile.Industry);
+            if (profile.Region is not null) w.Text(profile.Region);
+            if (profile.SignupDate is { } signup) w.Signed(signup.DayNumber);
+            w.Signed(state.LastEventAtMs - profile.UpdatedAtMs);
+            w.Fixed64(profile.UpdatedBy);
+        }
+        return w.Position;
+    }
+
+    public static CustomerState Decode(ReadOnlySpan<byte> data)
+    {
+        var r = new VarintReader(data);
+        var version = r.Byte();
+        if (version != FormatVersion) throw new FormatException($"customer state format {version} is unknown (expected {FormatVersion})");
+
+        var state = new CustomerState { FirstEventAtMs = r.Signed() };
+        state.LastEventAtMs = state.FirstEventAtMs + (long)r.Unsigned();
+        state.EventCount = (long)r.Unsigned();
+
+        var present = (uint)r.Unsigned();
+        foreach (var type in EventTypes.All)
+        {
+            if ((present & (1u << (int)type)) == 0) continue;
+            state.SetCount(type, (int)r.Unsigned());
+            if (type.CarriesAmount()) state.SetAmountUnits(type, r.Signed());
+        }
+
+        if (state.Count(EventType.Purchase) > 0)
+        {
+            var days = state.PurchaseDays;
+            days.FirstDay = (int)r.Signed();
+            days.LastDay = days.FirstDay + (int)r.Unsigned();
+            days.DistinctDays = (int)r.Unsigned();
+            var words = r.Byte();
+            for (var i = 0; i < words; i++) days.Bitmap[i] = r.Fixed64();
+        }
+
+        foreach (var kind in Kinds)
+        {
+            var ids = state.RecentEventIds(kind);
+            var count = r.Byte();
+            for (var i = 0; i < count; i++) ids.Append(r.Fixed64());
+        }
+
+        var parts = (ProfileParts)r.Byte();
+        if (parts.HasFlag(ProfileParts.Present))
+        {
+            var customerType = (CustomerType)r.Byte();
+            var industry = parts.HasFlag(ProfileParts.Industry) ? r.Text() : null;
+            var region = parts.HasFlag(ProfileParts.Region) ? r.Text() : null;
+            DateOnly? signup = parts.HasFlag(ProfileParts.SignupDate) ? DateOnly.FromDayNumber((int)r.Signed()) : null;
+            state.Profile = new CustomerProfile
+            {
+                CustomerType = customerType,
+                Industry = industry,
+                Region = region,
+                SignupDate = signup,
+                UpdatedAtMs = state.LastEventAtMs - r.Signed(),
+                UpdatedBy = r.Fixed64(),
+            };
+        }
+        if (!r.AtEnd) throw new FormatException("customer state has trailing bytes");
+        return state;
+    }
+}

@@ -1,0 +1,69 @@
+using System.Runtime.InteropServices;
+using Stream.Producer;
+
+namespace Stream.Embedded;
+
+/// <summary>
+/// librdkafka's built-in mock cluster: a real Kafka protocol server on loopback, living in this process.
+/// Ordinary clients, here or in other processes, reach it through <see cref="BootstrapServers"/>.
+/// </summary>
+public sealed unsafe class MockKafkaCluster : IDisposable
+{
+    private readonly IntPtr _handle;
+    private readonly IntPtr _cluster;
+    private readonly Api _api;
+    private bool _disposed;
+
+    public MockKafkaCluster(int brokers = 1)
+    {
+        NativeKafka.EnsureLoaded();
+        _api = new Api(NativeLibrary.Load(NativeKafka.LoadedPath ?? "librdkafka"));
+
+        var errstr = stackalloc byte[512];
+        _handle = _api.New(0, _api.ConfNew(), errstr, 512);
+        if (_handle == IntPtr.Zero)
+            throw new InvalidOperationException($"rd_kafka_new failed: {Marshal.PtrToStringUTF8((IntPtr)errstr)}");
+        _cluster = _api.ClusterNew(_handle, brokers);
+        if (_cluster == IntPtr.Zero)
+            throw new InvalidOperationException("rd_kafka_mock_cluster_new failed");
+        BootstrapServers = Marshal.PtrToStringUTF8(_api.Bootstraps(_cluster))!;
+        // The default 3 s delay before the first group rebalance only slows tests and the demo.
+        _api.InitialRebalanceDelay(_cluster, 0);
+    }
+
+    public string BootstrapServers { get; }
+
+    public void CreateTopic(string topic, int partitions)
+    {
+        var name = Marshal.StringToCoTaskMemUTF8(topic);
+        try
+        {
+            var err = _api.TopicCreate(_cluster, name, partitions, 1);
+            if (err != 0) throw new InvalidOperationException($"creating mock topic {topic} failed with librdkafka error {err}");
+        }
+        finally
+        {
+            Marshal.FreeCoTaskMem(name);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _api.ClusterDestroy(_cluster);
+        _api.Destroy(_handle);
+    }
+
+    private sealed class Api(IntPtr lib)
+    {
+        public readonly delegate* unmanaged<IntPtr> ConfNew = (delegate* unmanaged<IntPtr>)NativeLibrary.GetExport(lib, "rd_kafka_conf_new");
+        public readonly delegate* unmanaged<int, IntPtr, byte*, nuint, IntPtr> New = (delegate* unmanaged<int, IntPtr, byte*, nuint, IntPtr>)NativeLibrary.GetExport(lib, "rd_kafka_new");
+        public readonly delegate* unmanaged<IntPtr, void> Destroy = (delegate* unmanaged<IntPtr, void>)NativeLibrary.GetExport(lib, "rd_kafka_destroy");
+        public readonly delegate* unmanaged<IntPtr, int, IntPtr> ClusterNew = (delegate* unmanaged<IntPtr, int, IntPtr>)NativeLibrary.GetExport(lib, "rd_kafka_mock_cluster_new");
+        public readonly delegate* unmanaged<IntPtr, void> ClusterDestroy = (delegate* unmanaged<IntPtr, void>)NativeLibrary.GetExport(lib, "rd_kafka_mock_cluster_destroy");
+        public readonly delegate* unmanaged<IntPtr, IntPtr> Bootstraps = (delegate* unmanaged<IntPtr, IntPtr>)NativeLibrary.GetExport(lib, "rd_kafka_mock_cluster_bootstraps");
+        public readonly delegate* unmanaged<IntPtr, IntPtr, int, int, int> TopicCreate = (delegate* unmanaged<IntPtr, IntPtr, int, int, int>)NativeLibrary.GetExport(lib, "rd_kafka_mock_topic_create");
+        public readonly delegate* unmanaged<IntPtr, int, int> InitialRebalanceDelay = (delegate* unmanaged<IntPtr, int, int>)NativeLibrary.GetExport(lib, "rd_kafka_mock_group_initial_rebalance_delay_ms");
+    }
+}

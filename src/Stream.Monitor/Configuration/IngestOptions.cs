@@ -1,0 +1,40 @@
+using System.ComponentModel.DataAnnotations;
+using Stream.Core.Events;
+
+namespace Stream.Monitor.Configuration;
+
+/// <summary>Section <c>Stream:Ingest</c>.</summary>
+public sealed class IngestOptions
+{
+    public const string Section = "Stream:Ingest";
+
+    /// <summary>A micro-batch is written once it holds this many records...</summary>
+    [Range(1, 1_000_000)]
+    public int MaxBatchRecords { get; set; } = 20_000;
+
+    /// <summary>...or once its first record has waited this long.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
+    public TimeSpan MaxBatchDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
+    public TimeSpan AllowedLateness { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>A partition with no record for this long advances its watermark with the clock.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan IdleAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    [Range(256, 1_048_576)]
+    public int MaxEventBytes { get; set; } = 64 * 1024;
+
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
+    public TimeSpan MaxFutureSkew { get; set; } = TimeSpan.FromHours(1);
+
+    [Required, RegularExpression("^[A-Z]{3}$", ErrorMessage = "Stream:Ingest:Currency must be an ISO 4217 code such as USD.")]
+    public string Currency { get; set; } = "USD";
+
+    /// <summary>Customer states kept in memory per instance before the cache of a partition is dropped after a write.</summary>
+    [Range(1_000, 100_000_000)]
+    public int MaxCachedCustomers { get; set; } = 2_000_000;
+
+    public EventLimits Limits => new() { MaxEventBytes = MaxEventBytes, MaxFutureSkew = MaxFutureSkew, Currency = Currency };
+}

@@ -1,0 +1,470 @@
+using System.Text;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using Stream.Core.Events;
+using Stream.Core.State;
+using Stream.Monitor.Configuration;
+using Stream.Monitor.Kafka;
+using Stream.Monitor.Storage;
+using Stream.Monitor.Telemetry;
+using Stream.Producer;
+
+namespace Stream.Monitor.Ingest;
+
+/// <summary>
+/// The consumer loop: one blocking <c>Consume</c> on a dedicated thread; records are grouped by partition
+/// number into micro-batches (by count or age); each batch is validated, applied to customer states and
+/// written to Redis together with its next offsets in one fenced transaction. Offsets advance only after
+/// that write, so a crash at any instant resumes exactly where the state stands. See docs/adr/0001.
+/// </summary>
+public sealed class IngestLoop(
+    IKafkaClientFactory kafka,
+    CustomerStateStore store,
+    IOptions<KafkaOptions> kafkaOptions,
+    IOptions<IngestOptions> ingestOptions,
+    IngestMetrics metrics,
+    IngestStatus status,
+    TimeProvider clock,
+    ILogger<IngestLoop> logger)
+{
+    private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan IdleTick = TimeSpan.FromSeconds(1);
+
+    private readonly StreamTopics _topics = kafkaOptions.Value.Topics;
+    private readonly IngestOptions _options = ingestOptions.Value;
+    private readonly EventReader _reader = new(ingestOptions.Value.Limits);
+    private readonly Dictionary<int, OwnedPartition> _owned = [];
+    private readonly HashSet<int> _fenced = [];
+    private IConsumer<byte[]?, byte[]?>? _consumer;
+    private DeadLetterPublisher? _deadLetters;
+    private int _pendingRecords;
+    private DateTimeOffset _oldestPending;
+    private DateTimeOffset _lastIdleTick;
+
+    public void Run(CancellationToken ct)
+    {
+        metrics.Initialise(_topics);
+        var partitions = WaitForTopics(ct);
+        if (partitions is null) return;
+        status.PartitionCount = partitions.Value;
+        store.SetPartitionCountAsync(partitions.Value).GetAwaiter().GetResult();
+
+        using var deadLetters = new DeadLetterPublisher(kafka.CreateDeadLetterProducer(), _topics.DeadLetter);
+        _deadLetters = deadLetters;
+        using var consumer = kafka.CreateConsumer(b => b
+            .SetPartitionsAssignedHandler(OnAssigned)
+            .SetPartitionsRevokedHandler(OnRevoked)
+            .SetPartitionsLostHandler(OnLost)
+            .SetErrorHandler((_, e) => logger.LogWarning("Kafka: {Reason} ({Code})", e.Reason, e.Code)));
+        _consumer = consumer;
+        consumer.Subscribe(_topics.Inputs);
+        status.Running = true;
+        logger.LogInformation("Consuming {Topics} as group {Group} ({Partitions} partitions each)",
+            string.Join(", ", _topics.Inputs), kafkaOptions.Value.GroupId, partitions);
+
+        var backoff = TimeSpan.Zero;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                if (backoff > TimeSpan.Zero) ct.WaitHandle.WaitOne(backoff);
+                PollOnce(ct);
+                backoff = TimeSpan.Zero;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                // Never leave the loop on a failure: drop uncommitted work, resume from Redis, back off.
+                metrics.Errors.WithLabels(ex is RedisException or TimeoutException ? "redis" : "pipeline").Inc();
+                logger.LogError(ex, "Ingest failed; resuming from the last committed offsets");
+                ResetAll();
+                backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+            }
+        }
+
+        try
+        {
+            FlushAll(_owned.Values.ToList());
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Final flush failed; the next owner resumes from the last committed offsets");
+        }
+        consumer.Close();
+        status.Running = false;
+        _owned.Clear();
+    }
+
+    private void PollOnce(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var wait = _pendingRecords == 0 ? TimeSpan.FromMilliseconds(100) : _oldestPending + _options.MaxBatchDelay - now;
+        var record = _consumer!.Consume(wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
+        ct.ThrowIfCancellationRequested();
+        if (record is not null) Add(record);
+
+        now = clock.GetUtcNow();
+        if (_pendingRecords >= _options.MaxBatchRecords || (_pendingRecords > 0 && now - _oldestPending >= _options.MaxBatchDelay))
+            FlushAll(_owned.Values.ToList());
+        if (now - _lastIdleTick >= IdleTick)
+        {
+            _lastIdleTick = now;
+            AdvanceIdleWatermarks(now);
+        }
+    }
+
+    private void Add(ConsumeResult<byte[]?, byte[]?> record)
+    {
+        var owner = EnsureOwned(record.TopicPartition);
+        if (owner is null || !owner.Accept(record)) return;
+        if (_pendingRecords++ == 0) _oldestPending = clock.GetUtcNow();
+    }
+
+    /// <summary>
+    /// The owner of a record's partition number. A partition that is assigned but unclaimed (its claim
+    /// failed during assignment) is claimed now and rewound to its Redis offsets; the record is dropped
+    /// because it will be read again.
+    /// </summary>
+    private OwnedPartition? EnsureOwned(TopicPartition tp)
+    {
+        var n = tp.Partition.Value;
+        if (_owned.TryGetValue(n, out var owner)) return owner;
+        if (_fenced.Contains(n) || !_consumer!.Assignment.Contains(tp)) return null;
+        var claimed = Claim(n);
+        foreach (var assigned in _consumer.Assignment.Where(a => a.Partition.Value == n))
+            _consumer.Seek(new TopicPartitionOffset(assigned, StartOffset(claimed, assigned.Topic)));
+        return null;
+    }
+
+    private OwnedPartition Claim(int n)
+    {
+        var claim = store.ClaimAsync(n).GetAwaiter().GetResult();
+        var owner = new OwnedPartition(claim, _options, clock.GetUtcNow());
+        _owned[n] = owner;
+        _fenced.Remove(n);
+        status.OwnedPartitions = _owned.Count;
+        metrics.PartitionsOwned.Set(_owned.Count);
+        return owner;
+    }
+
+    private static Offset StartOffset(OwnedPartition owner, string topic) =>
+        owner.CommittedNext.TryGetValue(topic, out var next) ? new Offset(next) : Offset.Beginning;
+
+    private IEnumerable<TopicPartitionOffset> OnAssigned(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> partitions)
+    {
+        var result = new List<TopicPartitionOffset>(partitions.Count);
+        foreach (var group in partitions.GroupBy(p => p.Partition.Value))
+        {
+            OwnedPartition? owner = null;
+            try
+            {
+                owner = Claim(group.Key);
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                // Left unclaimed: EnsureOwned claims it and rewinds before any of its records is applied.
+                logger.LogWarning(ex, "Could not claim partition {Partition} on assignment", group.Key);
+            }
+            foreach (var tp in group)
+                result.Add(new TopicPartitionOffset(tp, owner is null ? Offset.Unset : StartOffset(owner, tp.Topic)));
+        }
+        logger.LogInformation("Assigned partitions {Partitions}", string.Join(",", partitions.Select(p => p.Partition.Value).Distinct().Order()));
+        return result;
+    }
+
+    private void OnRevoked(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartitionOffset> partitions)
+    {
+        var numbers = partitions.Select(p => p.Partition.Value).ToHashSet();
+        var leaving = _owned.Values.Where(o => numbers.Contains(o.Number)).ToList();
+        try
+        {
+            FlushAll(leaving);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Flush on revocation failed; the next owner resumes from the last committed offsets");
+        }
+        Drop(numbers);
+        logger.LogInformation("Revoked partitions {Partitions}", string.Join(",", numbers.Order()));
+    }
+
+    private void OnLost(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartitionOffset> partitions)
+    {
+        Drop(partitions.Select(p => p.Partition.Value).ToHashSet());
+        logger.LogWarning("Lost partitions {Partitions}", string.Join(",", partitions.Select(p => p.Partition.Value).Distinct().Order()));
+    }
+
+    private void Drop(IReadOnlySet<int> numbers)
+    {
+        foreach (var n in numbers)
+        {
+            if (_owned.Remove(n, out var owner)) _pendingRecords -= owner.Pending.Count;
+            _fenced.Remove(n);
+        }
+        status.OwnedPartitions = _owned.Count;
+        metrics.PartitionsOwned.Set(_owned.Count);
+    }
+
+    /// <summary>After a failure: forget everything uncommitted and re-claim, so processing restarts from Redis.</summary>
+    private void ResetAll()
+    {
+        var numbers = _owned.Keys.ToList();
+        _owned.Clear();
+        _pendingRecords = 0;
+        foreach (var n in numbers)
+        {
+            try
+            {
+                var owner = Claim(n);
+                foreach (var tp in _consumer!.Assignment.Where(a => a.Partition.Value == n))
+                    _consumer.Seek(new TopicPartitionOffset(tp, StartOffset(owner, tp.Topic)));
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Re-claiming partition {Partition} failed; will retry on its next record", n);
+                _owned.Remove(n);
+            }
+        }
+    }
+
+    private void FlushAll(List<OwnedPartition> partitions)
+    {
+        var work = partitions.Where(p => p.Pending.Count > 0).ToList();
+        if (work.Count == 0) return;
+        var now = clock.GetUtcNow();
+        var outcomes = work.ToDictionary(p => p, _ => new BatchOutcome());
+
+        var valid = work.ToDictionary(p => p, p => Parse(p, outcomes[p], now));
+        Task.WaitAll(work.Select(p => LoadMissing(p, valid[p])).ToArray());
+        foreach (var p in work) Apply(p, valid[p], outcomes[p], now);
+        _deadLetters!.WaitForDeliveries(DeliveryTimeout);
+
+        var started = clock.GetTimestamp();
+        var writes = work.Select(p => store.CommitAsync(p.Number, p.Epoch, EncodeDirty(p), Progress(p))).ToArray();
+        Task.WaitAll(writes);
+        metrics.RedisWrite.Observe(clock.GetElapsedTime(started).TotalSeconds);
+
+        var committedAt = clock.GetUtcNow();
+        for (var i = 0; i < work.Count; i++)
+        {
+            var p = work[i];
+            if (!writes[i].Result)
+            {
+                // Another instance claimed this partition number: it owns the truth now.
+                metrics.Fenced.Inc();
+                logger.LogWarning("Partition {Partition} was taken over by another instance; dropping its uncommitted batch", p.Number);
+                _pendingRecords -= p.Pending.Count;
+                _owned.Remove(p.Number);
+                _fenced.Add(p.Number);
+                continue;
+            }
+            _pendingRecords -= p.Pending.Count;
+            metrics.BatchRecords.Observe(p.Pending.Count);
+            StoreKafkaOffsets(p);
+            p.MarkCommitted();
+            Report(outcomes[p], committedAt);
+            UpdateLag(p);
+        }
+        status.OwnedPartitions = _owned.Count;
+        var cached = _owned.Values.Sum(o => o.Cache.Count);
+        if (cached > _options.MaxCachedCustomers)
+        {
+            foreach (var o in _owned.Values) o.Cache.Clear();
+            cached = 0;
+        }
+        metrics.CustomersCached.Set(cached);
+    }
+
+    private List<(CustomerEvent Event, string Topic, long RecordAtMs)> Parse(OwnedPartition p, BatchOutcome outcome, DateTimeOffset now)
+    {
+        var valid = new List<(CustomerEvent, string, long)>(p.Pending.Count);
+        foreach (var record in p.Pending)
+        {
+            var kind = _topics.KindOf(record.Topic)!.Value;
+            var recordTime = record.Message.Timestamp.Type == TimestampType.NotAvailable ? now : new DateTimeOffset(record.Message.Timestamp.UtcDateTime);
+            var result = record.Message.Value is { } value
+                ? _reader.Read(value, kind, DecodeKey(record.Message.Key), recordTime)
+                : EventParseResult.Rejected(RejectReason.NotJson, "record has no value");
+            if (result.IsValid)
+            {
+                valid.Add((result.Event, record.Topic, recordTime.ToUnixTimeMilliseconds()));
+            }
+            else
+            {
+                _deadLetters!.Publish(record, result.Reason, result.Detail);
+                outcome.Rejected[(int)kind, (int)result.Reason]++;
+            }
+        }
+        return valid;
+    }
+
+    private static string? DecodeKey(byte[]? key)
+    {
+        if (key is null) return null;
+        try
+        {
+            return Strict.GetString(key);
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+
+    private static readonly UTF8Encoding Strict = new(false, true);
+
+    private async Task LoadMissing(OwnedPartition p, List<(CustomerEvent Event, string Topic, long RecordAtMs)> events)
+    {
+        var missing = events.Select(e => e.Event.CustomerId).Where(id => !p.Cache.ContainsKey(id)).Distinct().ToList();
+        var states = await store.LoadAsync(p.Number, missing);
+        for (var i = 0; i < missing.Count; i++) p.Cache[missing[i]] = states[i] ?? new CustomerState();
+    }
+
+    private static void Apply(OwnedPartition p, List<(CustomerEvent Event, string Topic, long RecordAtMs)> events, BatchOutcome outcome, DateTimeOffset now)
+    {
+        foreach (var (ev, topic, recordAtMs) in events)
+        {
+            var kind = (int)ev.Kind;
+            if (p.Watermark(topic, now).Observe(ev.OccurredAt, now)) outcome.Late[kind]++;
+            if (p.Cache[ev.CustomerId].Apply(ev))
+            {
+                p.Dirty.Add(ev.CustomerId);
+                outcome.Applied[(int)ev.Type]++;
+                outcome.Latencies.Add((ev.OccurredAt.ToUnixTimeMilliseconds(), recordAtMs));
+            }
+            else
+            {
+                outcome.Duplicates[kind]++;
+            }
+        }
+    }
+
+    private KeyValuePair<RedisKey, RedisValue>[] EncodeDirty(OwnedPartition p)
+    {
+        var entries = new KeyValuePair<RedisKey, RedisValue>[p.Dirty.Count];
+        var i = 0;
+        foreach (var id in p.Dirty)
+            entries[i++] = new(store.Keys.Customer(p.Number, id), CustomerStateCodec.Encode(p.Cache[id]));
+        return entries;
+    }
+
+    private static HashEntry[] Progress(OwnedPartition p)
+    {
+        var entries = new List<HashEntry>(p.PendingNext.Count * 2);
+        foreach (var (topic, next) in p.PendingNext) entries.Add(new HashEntry(RedisKeys.OffsetField(topic), next));
+        foreach (var (topic, wm) in p.Watermarks)
+        {
+            if (wm.Current != DateTimeOffset.MinValue)
+                entries.Add(new HashEntry(RedisKeys.WatermarkField(topic), wm.Current.ToUnixTimeMilliseconds()));
+        }
+        return [.. entries];
+    }
+
+    private void StoreKafkaOffsets(OwnedPartition p)
+    {
+        foreach (var (topic, next) in p.PendingNext)
+        {
+            try
+            {
+                _consumer!.StoreOffset(new TopicPartitionOffset(topic, p.Number, next));
+            }
+            catch (KafkaException)
+            {
+                // Not assigned any more: Kafka's offsets are informational, Redis has the real ones.
+            }
+        }
+    }
+
+    private void Report(BatchOutcome outcome, DateTimeOffset committedAt)
+    {
+        foreach (var type in EventTypes.All)
+        {
+            if (outcome.Applied[(int)type] > 0) metrics.Consumed.WithLabels(_topics.For(type.Kind()), type.WireName()).Inc(outcome.Applied[(int)type]);
+        }
+        foreach (var kind in Enum.GetValues<EventKind>())
+        {
+            var topic = _topics.For(kind);
+            foreach (var reason in RejectReasons.All)
+            {
+                var n = outcome.Rejected[(int)kind, (int)reason];
+                if (n > 0) metrics.Invalid.WithLabels(topic, reason.WireName()).Inc(n);
+            }
+            if (outcome.Duplicates[(int)kind] > 0) metrics.Duplicates.WithLabels(topic).Inc(outcome.Duplicates[(int)kind]);
+            if (outcome.Late[(int)kind] > 0) metrics.Late.WithLabels(topic).Inc(outcome.Late[(int)kind]);
+        }
+        var nowMs = committedAt.ToUnixTimeMilliseconds();
+        foreach (var (occurredAtMs, recordAtMs) in outcome.Latencies)
+        {
+            metrics.EventLatency.Observe((nowMs - occurredAtMs) / 1000d);
+            metrics.PipelineLatency.Observe(Math.Max(0, nowMs - recordAtMs) / 1000d);
+        }
+        metrics.Batches.Inc();
+        status.RecordCommit(outcome.AppliedTotal, outcome.RejectedTotal, committedAt);
+    }
+
+    private void UpdateLag(OwnedPartition p)
+    {
+        foreach (var tp in _consumer!.Assignment.Where(a => a.Partition.Value == p.Number))
+        {
+            var high = _consumer.GetWatermarkOffsets(tp).High;
+            if (high == Offset.Unset) continue;
+            metrics.Lag.WithLabels(tp.Topic, p.Number.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .Set(Math.Max(0, high.Value - p.NextOffset(tp.Topic)));
+        }
+    }
+
+    private void AdvanceIdleWatermarks(DateTimeOffset now)
+    {
+        foreach (var p in _owned.Values)
+        {
+            foreach (var (topic, wm) in p.Watermarks)
+            {
+                wm.AdvanceIfIdle(now);
+                if (wm.Current != DateTimeOffset.MinValue)
+                    metrics.Watermark.WithLabels(topic, p.Number.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                        .Set(wm.Current.ToUnixTimeMilliseconds() / 1000d);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits until every input topic exists; returns their common partition count, or null when stopping.
+    /// Unequal counts would split a customer's events across owners, so they stop the monitor.
+    /// </summary>
+    private int? WaitForTopics(CancellationToken ct)
+    {
+        using var admin = kafka.CreateAdmin();
+        while (!ct.IsCancellationRequested)
+        {
+            var counts = new Dictionary<string, int>();
+            foreach (var topic in _topics.Inputs)
+            {
+                try
+                {
+                    var meta = admin.GetMetadata(topic, TimeSpan.FromSeconds(5)).Topics.SingleOrDefault(t => t.Topic == topic);
+                    if (meta is { Error.IsError: false } && meta.Partitions.Count > 0) counts[topic] = meta.Partitions.Count;
+                }
+                catch (KafkaException ex)
+                {
+                    logger.LogWarning("Metadata for {Topic} unavailable: {Reason}", topic, ex.Error.Reason);
+                }
+            }
+            if (counts.Count == _topics.Inputs.Count)
+            {
+                if (counts.Values.Distinct().Count() == 1) return counts.Values.First();
+                var message = "Input topics must have equal partition counts so that a customer's events meet in one owner: "
+                    + string.Join(", ", counts.Select(c => $"{c.Key}={c.Value}"));
+                status.FatalError = message;
+                throw new InvalidOperationException(message);
+            }
+            logger.LogWarning("Waiting for topics {Missing}", string.Join(", ", _topics.Inputs.Except(counts.Keys)));
+            ct.WaitHandle.WaitOne(TimeSpan.FromSeconds(2));
+        }
+        return null;
+    }
+}

@@ -1,0 +1,27 @@
+namespace Stream.Monitor.Ingest;
+
+/// <summary>What the consumer loop reports to health checks and the demo console.</summary>
+public sealed class IngestStatus
+{
+    private long _eventsCommitted;
+    private long _batchesCommitted;
+    private long _rejected;
+
+    public bool Running { get; internal set; }
+    public string? FatalError { get; internal set; }
+    public int OwnedPartitions { get; internal set; }
+    public int PartitionCount { get; internal set; }
+    public DateTimeOffset? LastCommitAt { get; internal set; }
+
+    public long EventsCommitted => Interlocked.Read(ref _eventsCommitted);
+    public long BatchesCommitted => Interlocked.Read(ref _batchesCommitted);
+    public long Rejected => Interlocked.Read(ref _rejected);
+
+    internal void RecordCommit(long events, long rejected, DateTimeOffset at)
+    {
+        Interlocked.Add(ref _eventsCommitted, events);
+        Interlocked.Add(ref _rejected, rejected);
+        Interlocked.Increment(ref _batchesCommitted);
+        LastCommitAt = at;
+    }
+}

@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Stream.Monitor.Ingest;
+
+/// <summary>Runs the blocking consumer loop on its own thread for the host's lifetime.</summary>
+public sealed class IngestWorker(IngestLoop loop, IngestStatus status, IHostApplicationLifetime lifetime, ILogger<IngestWorker> logger)
+    : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.Factory.StartNew(() =>
+        {
+            try
+            {
+                loop.Run(stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // Only configuration faults reach here (the loop retries everything else): stop visibly.
+                status.FatalError ??= ex.Message;
+                logger.LogCritical(ex, "Ingest stopped: {Message}", ex.Message);
+                Environment.ExitCode = 1;
+                lifetime.StopApplication();
+            }
+        }, stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+}

@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Text;
+using Confluent.Kafka;
+using Stream.Core.Events;
+
+namespace Stream.Monitor.Kafka;
+
+/// <summary>
+/// Sends rejected records to the dead-letter topic with their original key, value and headers, plus
+/// headers naming the reason and where the record came from. The pipeline waits for these deliveries
+/// before committing the batch's offsets, so a rejected record is never lost (after a crash it may be
+/// dead-lettered twice; the source headers identify such copies).
+/// </summary>
+public sealed class DeadLetterPublisher(IProducer<byte[]?, byte[]?> producer, string topic) : IDisposable
+{
+    public const string ReasonHeader = "dlq.reason";
+    public const string DetailHeader = "dlq.detail";
+    public const string SourceTopicHeader = "dlq.source.topic";
+    public const string SourcePartitionHeader = "dlq.source.partition";
+    public const string SourceOffsetHeader = "dlq.source.offset";
+    public const string SourceTimestampHeader = "dlq.source.timestamp";
+
+    private int _inFlight;
+    private Error? _failure;
+
+    public string Topic { get; } = topic;
+
+    public void Publish(ConsumeResult<byte[]?, byte[]?> record, RejectReason reason, string detail)
+    {
+        var headers = new Headers();
+        if (record.Message.Headers is { } original)
+            foreach (var h in original) headers.Add(h.Key, h.GetValueBytes());
+        headers.Add(ReasonHeader, Utf8(reason.WireName()));
+        headers.Add(DetailHeader, Utf8(detail));
+        headers.Add(SourceTopicHeader, Utf8(record.Topic));
+        headers.Add(SourcePartitionHeader, Utf8(record.Partition.Value.ToString(CultureInfo.InvariantCulture)));
+        headers.Add(SourceOffsetHeader, Utf8(record.Offset.Value.ToString(CultureInfo.InvariantCulture)));
+        headers.Add(SourceTimestampHeader, Utf8(record.Message.Timestamp.UnixTimestampMs.ToString(CultureInfo.InvariantCulture)));
+
+        Interlocked.Increment(ref _inFlight);
+        producer.Produce(Topic, new Message<byte[]?, byte[]?> { Key = record.Message.Key, Value = record.Message.Value, Headers = headers }, report =>
+        {
+            if (report.Error.IsError) _failure ??= report.Error;
+            Interlocked.Decrement(ref _inFlight);
+        });
+    }
+
+    /// <summary>Blocks until every published record is acknowledged; throws if any was not.</summary>
+    public void WaitForDeliveries(TimeSpan timeout)
+    {
+        if (Volatile.Read(ref _inFlight) == 0 && _failure is null) return;
+        producer.Flush(timeout);
+        var failure = _failure;
+        _failure = null;
+        if (failure is not null) throw new KafkaException(failure);
+        if (Volatile.Read(ref _inFlight) != 0) throw new TimeoutException($"dead-letter deliveries still pending after {timeout}");
+    }
+
+    private static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
+
+    public void Dispose()
+    {
+        producer.Flush(TimeSpan.FromSeconds(10));
+        producer.Dispose();
+    }
+}

@@ -1,0 +1,63 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Options;
+using Stream.Monitor.Configuration;
+using Stream.Producer;
+
+namespace Stream.Monitor.Kafka;
+
+public sealed class KafkaClientFactory(IOptions<KafkaOptions> options) : IKafkaClientFactory
+{
+    private readonly KafkaOptions _options = options.Value;
+
+    public IConsumer<byte[]?, byte[]?> CreateConsumer(Action<ConsumerBuilder<byte[]?, byte[]?>> configure)
+    {
+        NativeKafka.EnsureLoaded();
+        var config = new ConsumerConfig
+        {
+            BootstrapServers = _options.BootstrapServers,
+            GroupId = _options.GroupId,
+            // Offsets live in Redis beside the state; Kafka's committed offsets only feed lag tooling.
+            EnableAutoCommit = true,
+            EnableAutoOffsetStore = false,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            // Range assigns the same partition number of every input topic to one member: a customer's
+            // events from all three topics then meet in one owner (co-partitioning). See docs/adr/0002.
+            PartitionAssignmentStrategy = PartitionAssignmentStrategy.Range,
+            EnablePartitionEof = false,
+            QueuedMinMessages = 200_000,
+            FetchMaxBytes = 64 * 1024 * 1024,
+            MaxPartitionFetchBytes = 8 * 1024 * 1024,
+        };
+        Apply(config);
+        var builder = new ConsumerBuilder<byte[]?, byte[]?>(config);
+        configure(builder);
+        return builder.Build();
+    }
+
+    public IProducer<byte[]?, byte[]?> CreateDeadLetterProducer()
+    {
+        NativeKafka.EnsureLoaded();
+        var config = new ProducerConfig
+        {
+            BootstrapServers = _options.BootstrapServers,
+            EnableIdempotence = true,
+            Acks = Acks.All,
+            LingerMs = 5,
+        };
+        Apply(config);
+        return new ProducerBuilder<byte[]?, byte[]?>(config).Build();
+    }
+
+    public IAdminClient CreateAdmin()
+    {
+        NativeKafka.EnsureLoaded();
+        var config = new AdminClientConfig { BootstrapServers = _options.BootstrapServers };
+        Apply(config);
+        return new AdminClientBuilder(config).Build();
+    }
+
+    private void Apply(ClientConfig config)
+    {
+        foreach (var (key, value) in _options.Settings) config.Set(key, value);
+    }
+}

@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Prometheus;
+using StackExchange.Redis;
+using Stream.Monitor.Api;
+using Stream.Monitor.Configuration;
+using Stream.Monitor.Ingest;
+using Stream.Monitor.Kafka;
+using Stream.Monitor.Storage;
+using Stream.Monitor.Telemetry;
+
+namespace Stream.Monitor;
+
+public static class MonitorServiceExtensions
+{
+    /// <summary>Options, Redis, Kafka, the ingest pipeline, metrics and health: everything the monitor runs.</summary>
+    public static WebApplicationBuilder AddStreamMonitor(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddValidatedOptions<KafkaOptions>(KafkaOptions.Section);
+        services.AddValidatedOptions<RedisOptions>(RedisOptions.Section);
+        services.AddValidatedOptions<IngestOptions>(IngestOptions.Section);
+        services.AddValidatedOptions<ApiOptions>(ApiOptions.Section);
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<IConnectionMultiplexer>(sp =>
+        {
+            var config = ConfigurationOptions.Parse(sp.GetRequiredService<IOptions<RedisOptions>>().Value.Configuration);
+            config.AbortOnConnectFail = false;
+            return ConnectionMultiplexer.Connect(config);
+        });
+        services.AddSingleton(sp => new RedisKeys(sp.GetRequiredService<IOptions<RedisOptions>>().Value.KeyPrefix));
+        services.AddSingleton<CustomerStateStore>();
+
+        // One registry per host, so tests can run several monitors in one process.
+        services.AddSingleton(_ =>
+        {
+            var registry = Metrics.NewCustomRegistry();
+            DotNetStats.Register(registry);
+            return registry;
+        });
+        services.AddSingleton<IngestMetrics>();
+
+        services.AddSingleton<IKafkaClientFactory, KafkaClientFactory>();
+        services.AddSingleton<IngestStatus>();
+        services.AddSingleton<IngestLoop>();
+        services.AddHostedService<IngestWorker>();
+
+        services.AddHealthChecks().AddCheck<IngestReadinessCheck>("ingest", tags: ["ready"]);
+        services.AddSingleton<ApiKeyFilter>();
+        return builder;
+    }
+
+    public static WebApplication MapStreamMonitor(this WebApplication app)
+    {
+        app.MapMetrics("/metrics", app.Services.GetRequiredService<CollectorRegistry>());
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapStreamApi();
+        return app;
+    }
+
+    private static void AddValidatedOptions<T>(this IServiceCollection services, string section) where T : class =>
+        services.AddOptions<T>().BindConfiguration(section).ValidateDataAnnotations().ValidateOnStart();
+}

@@ -1,0 +1,115 @@
+using StackExchange.Redis;
+using Stream.Core.State;
+
+namespace Stream.Monitor.Storage;
+
+/// <summary>
+/// Customer state and consumer progress in Redis. A partition's changed states and its next offsets are
+/// written in one MULTI/EXEC, fenced on the owner's epoch, so state and offsets never disagree and a
+/// previous owner that lost its partition cannot overwrite the new owner's work.
+/// </summary>
+public sealed class CustomerStateStore(IConnectionMultiplexer redis, RedisKeys keys)
+{
+    private IDatabase Db => redis.GetDatabase();
+
+    public RedisKeys Keys { get; } = keys;
+
+    /// <summary>Takes ownership of a partition number: bumps its epoch and reads where to resume.</summary>
+    public async Task<PartitionClaim> ClaimAsync(int partition)
+    {
+        var db = Db;
+        var epoch = await db.StringIncrementAsync(Keys.Epoch(partition));
+        var entries = await db.HashGetAllAsync(Keys.Offsets(partition));
+        var offsets = new Dictionary<string, long>(StringComparer.Ordinal);
+        var watermarks = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            var field = (string)entry.Name!;
+            if (field.StartsWith("wm:", StringComparison.Ordinal)) watermarks[field[3..]] = (long)entry.Value;
+            else offsets[field] = (long)entry.Value;
+        }
+        return new PartitionClaim(partition, epoch, offsets, watermarks);
+    }
+
+    /// <summary>One MGET for the given customers of one partition; null where none is stored.</summary>
+    public async Task<CustomerState?[]> LoadAsync(int partition, IReadOnlyList<string> customerIds)
+    {
+        if (customerIds.Count == 0) return [];
+        var keys = new RedisKey[customerIds.Count];
+        for (var i = 0; i < keys.Length; i++) keys[i] = Keys.Customer(partition, customerIds[i]);
+        var values = await Db.StringGetAsync(keys);
+        var states = new CustomerState?[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (!values[i].IsNull) states[i] = CustomerStateCodec.Decode((byte[])values[i]!);
+        }
+        return states;
+    }
+
+    /// <summary>
+    /// Writes changed states, next offsets and watermarks atomically if <paramref name="epoch"/> still owns the
+    /// partition. False when fenced off by a newer owner; nothing is written then.
+    /// </summary>
+    public Task<bool> CommitAsync(int partition, long epoch, IReadOnlyList<KeyValuePair<RedisKey, RedisValue>> states,
+        IReadOnlyList<HashEntry> progress)
+    {
+        var tran = Db.CreateTransaction();
+        tran.AddCondition(Condition.StringEqual(Keys.Epoch(partition), epoch));
+        if (states.Count > 0) _ = tran.StringSetAsync(states as KeyValuePair<RedisKey, RedisValue>[] ?? [.. states]);
+        if (progress.Count > 0) _ = tran.HashSetAsync(Keys.Offsets(partition), progress as HashEntry[] ?? [.. progress]);
+        return tran.ExecuteAsync();
+    }
+
+    /// <summary>Finds one customer's state by asking every partition (the API's read path).</summary>
+    public async Task<CustomerState?> FindAsync(string customerId, int partitions)
+    {
+        var db = Db;
+        var lookups = Enumerable.Range(0, partitions).Select(p => db.StringGetAsync(Keys.Customer(p, customerId))).ToArray();
+        foreach (var value in await Task.WhenAll(lookups))
+        {
+            if (!value.IsNull) return CustomerStateCodec.Decode((byte[])value!);
+        }
+        return null;
+    }
+
+    /// <summary>Every stored customer of a partition (snapshots and tests; SCAN, never KEYS).</summary>
+    public async IAsyncEnumerable<(string CustomerId, byte[] State)> ScanAsync(int partition)
+    {
+        var db = Db;
+        foreach (var server in redis.GetServers())
+        {
+            if (server.IsReplica) continue;
+            var batch = new List<RedisKey>(1000);
+            await foreach (var key in server.KeysAsync(pattern: Keys.CustomerPattern(partition), pageSize: 1000))
+            {
+                batch.Add(key);
+                if (batch.Count == 1000)
+                {
+                    foreach (var item in await GetMany(db, batch)) yield return item;
+                    batch.Clear();
+                }
+            }
+            foreach (var item in await GetMany(db, batch)) yield return item;
+        }
+    }
+
+    private async Task<List<(string, byte[])>> GetMany(IDatabase db, List<RedisKey> keys)
+    {
+        if (keys.Count == 0) return [];
+        var values = await db.StringGetAsync([.. keys]);
+        var result = new List<(string, byte[])>(keys.Count);
+        for (var i = 0; i < keys.Count; i++)
+        {
+            if (!values[i].IsNull) result.Add((Keys.CustomerIdOf(keys[i]), (byte[])values[i]!));
+        }
+        return result;
+    }
+
+    public async Task SetPartitionCountAsync(int partitions) => await Db.StringSetAsync($"{Keys.Prefix}:meta:partitions", partitions);
+
+    public async Task<int?> GetPartitionCountAsync()
+    {
+        var value = await Db.StringGetAsync($"{Keys.Prefix}:meta:partitions");
+        return value.IsNull ? null : (int)value;
+    }
+}

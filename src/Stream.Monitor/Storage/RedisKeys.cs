@@ -1,0 +1,36 @@
+using StackExchange.Redis;
+
+namespace Stream.Monitor.Storage;
+
+/// <summary>
+/// Every Redis key Stream writes. All keys of one partition number carry the hash tag <c>{pN}</c>, so a
+/// partition's customer states, offsets and fencing epoch share one Redis Cluster slot and are written
+/// together in one MULTI/EXEC.
+/// <list type="bullet">
+/// <item><c>{prefix}:{pN}:c:{customerId}</c> — string, the binary customer state (CustomerStateCodec).</item>
+/// <item><c>{prefix}:{pN}:offsets</c> — hash: <c>{topic}</c> → next offset to read; <c>wm:{topic}</c> → watermark (Unix ms).</item>
+/// <item><c>{prefix}:{pN}:epoch</c> — integer, incremented by each owner on assignment; writes are fenced on it.</item>
+/// </list>
+/// </summary>
+public sealed class RedisKeys(string prefix)
+{
+    public string Prefix { get; } = prefix;
+
+    public RedisKey Customer(int partition, string customerId) => $"{Prefix}:{{p{partition}}}:c:{customerId}";
+
+    public RedisKey Offsets(int partition) => $"{Prefix}:{{p{partition}}}:offsets";
+
+    public RedisKey Epoch(int partition) => $"{Prefix}:{{p{partition}}}:epoch";
+
+    public RedisValue CustomerPattern(int partition) => $"{Prefix}:{{p{partition}}}:c:*";
+
+    public string CustomerIdOf(RedisKey key)
+    {
+        var s = (string)key!;
+        return s[(s.IndexOf(":c:", StringComparison.Ordinal) + 3)..];
+    }
+
+    public static RedisValue OffsetField(string topic) => topic;
+
+    public static RedisValue WatermarkField(string topic) => "wm:" + topic;
+}

@@ -1,0 +1,28 @@
+using Stream.Core.Events;
+
+namespace Stream.Producer;
+
+/// <summary>The topic of each contract, and the dead-letter topic. Defaults match the monitor's.</summary>
+public sealed record StreamTopics
+{
+    public string Interactions { get; init; } = "customer.interactions";
+    public string Transactions { get; init; } = "customer.transactions";
+    public string Profiles { get; init; } = "customer.profiles";
+    public string DeadLetter { get; init; } = "customer.events.dlq";
+
+    public string For(EventKind kind) => kind switch
+    {
+        EventKind.Interaction => Interactions,
+        EventKind.Transaction => Transactions,
+        EventKind.Profile => Profiles,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    public IReadOnlyList<string> Inputs => [Interactions, Transactions, Profiles];
+
+    public EventKind? KindOf(string topic) =>
+        topic == Interactions ? EventKind.Interaction
+        : topic == Transactions ? EventKind.Transaction
+        : topic == Profiles ? EventKind.Profile
+        : null;
+}

@@ -1,0 +1,74 @@
+using System.Text;
+using Prometheus;
+using Stream.Core.Events;
+using Stream.Monitor.Kafka;
+using Stream.Monitor.Tests.Support;
+using Stream.Producer.Simulation;
+
+namespace Stream.Monitor.Tests;
+
+public sealed class IngestPipelineTests
+{
+    private static readonly DateTimeOffset Start = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task State_equals_the_valid_deduplicated_events_and_every_invalid_event_is_dead_lettered_with_its_reason()
+    {
+        using var bed = new StreamTestBed();
+        var records = new CustomerSimulator(new SimulationOptions
+        {
+            Customers = 150, Seed = 7, Start = Start, Span = TimeSpan.FromDays(120), InvalidShare = 0.01, DuplicateShare = 0.03,
+        }).Records().ToList();
+        Assert.Contains(records, r => r.IsDuplicate);
+        var rejects = records.Where(r => r.ExpectedReject is not null).ToList();
+        Assert.Equal(Enum.GetValues<RejectReason>().Length - 1, rejects.Select(r => r.ExpectedReject).Distinct().Count());
+
+        bed.Produce(records);
+        var ends = bed.EndOffsets();
+
+        await using var monitor = bed.CreateMonitor();
+        await monitor.StartAsync();
+        await Eventually.Until(() => bed.CaughtUp(ends), TimeSpan.FromSeconds(60), "the monitor to commit every offset");
+
+        var expected = StreamTestBed.ExpectedStates(records);
+        var stored = await bed.StoredStates();
+        Assert.Equal(expected.Keys.Order(), stored.Keys.Order());
+        foreach (var (id, bytes) in expected) Assert.True(bytes.AsSpan().SequenceEqual(stored[id]), $"state of {id} differs");
+
+        var dead = bed.DeadLetters(rejects.Count, TimeSpan.FromSeconds(20));
+        Assert.Equal(rejects.Count, dead.Count);
+        var deadByValue = dead.ToLookup(d => Convert.ToBase64String(d.Message.Value ?? []));
+        foreach (var reject in rejects)
+        {
+            var match = Assert.Single(deadByValue[Convert.ToBase64String(reject.Value)], d => Encoding.UTF8.GetString(d.Message.Key!) == reject.Key);
+            Assert.Equal(reject.ExpectedReject!.Value.WireName(), Header(match, DeadLetterPublisher.ReasonHeader));
+            Assert.Equal(bed.Topics.For(reject.Kind), Header(match, DeadLetterPublisher.SourceTopicHeader));
+            Assert.NotNull(Header(match, DeadLetterPublisher.SourceOffsetHeader));
+        }
+
+        var registry = monitor.Services.GetRequiredService<CollectorRegistry>();
+        var metricsText = await Scrape(registry);
+        foreach (var reason in rejects.GroupBy(r => r.ExpectedReject!.Value))
+        {
+            var total = Sum(metricsText, "stream_events_invalid_total", $"reason=\"{reason.Key.WireName()}\"");
+            Assert.Equal(reason.Count(), total);
+        }
+        Assert.Equal(records.Count(r => r.IsDuplicate), Sum(metricsText, "stream_events_duplicate_total", ""));
+        Assert.DoesNotContain("c-0", metricsText, StringComparison.Ordinal);
+    }
+
+    private static string? Header(Confluent.Kafka.ConsumeResult<byte[]?, byte[]?> r, string name) =>
+        r.Message.Headers.TryGetLastBytes(name, out var v) ? Encoding.UTF8.GetString(v) : null;
+
+    private static async Task<string> Scrape(CollectorRegistry registry)
+    {
+        using var stream = new MemoryStream();
+        await registry.CollectAndExportAsTextAsync(stream);
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static double Sum(string exposition, string metric, string labelFilter) =>
+        exposition.Split('\n')
+            .Where(l => l.StartsWith(metric + "{", StringComparison.Ordinal) && l.Contains(labelFilter, StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+}

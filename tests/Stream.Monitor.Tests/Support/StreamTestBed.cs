@@ -1,0 +1,140 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+using Stream.Core.State;
+using Stream.Embedded;
+using Stream.Monitor.Storage;
+using Stream.Producer;
+using Stream.Producer.Simulation;
+
+namespace Stream.Monitor.Tests.Support;
+
+/// <summary>A mock Kafka cluster with the input topics, a real redis-server, and helpers to drive and inspect a run.</summary>
+public sealed class StreamTestBed : IDisposable
+{
+    public const string ApiKey = "test-api-key-0123456789";
+
+    public StreamTestBed(int partitions = 4)
+    {
+        Partitions = partitions;
+        Kafka = new MockKafkaCluster();
+        foreach (var topic in Topics.Inputs) Kafka.CreateTopic(topic, partitions);
+        Kafka.CreateTopic(Topics.DeadLetter, 1);
+        Redis = new RedisServer();
+        Keys = new RedisKeys(KeyPrefix);
+    }
+
+    public int Partitions { get; }
+    public MockKafkaCluster Kafka { get; }
+    public RedisServer Redis { get; }
+    public StreamTopics Topics { get; } = new();
+    public string KeyPrefix { get; } = "test";
+    public RedisKeys Keys { get; }
+
+    public Dictionary<string, string?> Settings(string group = "stream-monitor") => new()
+    {
+        ["Stream:Kafka:BootstrapServers"] = Kafka.BootstrapServers,
+        ["Stream:Kafka:GroupId"] = group,
+        ["Stream:Redis:Configuration"] = Redis.ConnectionString,
+        ["Stream:Redis:KeyPrefix"] = KeyPrefix,
+        ["Stream:Api:Key"] = ApiKey,
+        ["Stream:Ingest:MaxBatchDelay"] = "00:00:00.050",
+    };
+
+    public WebApplication CreateMonitor(string group = "stream-monitor", IReadOnlyDictionary<string, string?>? extra = null)
+    {
+        var settings = Settings(group);
+        foreach (var (k, v) in extra ?? new Dictionary<string, string?>()) settings[k] = v;
+        return MonitorApp.Create(settings, "http://127.0.0.1:0", l => l.SetMinimumLevel(LogLevel.Warning));
+    }
+
+    public StreamProducer CreateProducer() => new(new StreamProducerOptions { BootstrapServers = Kafka.BootstrapServers, Topics = Topics });
+
+    /// <summary>Sends the records and waits for every delivery.</summary>
+    public void Produce(IEnumerable<SimulatedRecord> records)
+    {
+        using var producer = CreateProducer();
+        Error? failure = null;
+        foreach (var r in records) SimulationSender.Send(producer, r, e => failure ??= e);
+        producer.Flush(TimeSpan.FromSeconds(60));
+        if (failure is not null) throw new KafkaException(failure);
+    }
+
+    /// <summary>The end offset of every input topic-partition.</summary>
+    public Dictionary<TopicPartition, long> EndOffsets()
+    {
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = Kafka.BootstrapServers, GroupId = "probe" }).Build();
+        var ends = new Dictionary<TopicPartition, long>();
+        foreach (var topic in Topics.Inputs)
+            for (var p = 0; p < Partitions; p++)
+            {
+                var tp = new TopicPartition(topic, p);
+                ends[tp] = consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(10)).High.Value;
+            }
+        return ends;
+    }
+
+    /// <summary>True once Redis holds, for every topic-partition, the given end offset as the next offset.</summary>
+    public async Task<bool> CaughtUp(IReadOnlyDictionary<TopicPartition, long> ends)
+    {
+        var db = Redis.Connection.GetDatabase();
+        foreach (var (tp, end) in ends)
+        {
+            if (end == 0) continue;
+            var next = await db.HashGetAsync(Keys.Offsets(tp.Partition.Value), RedisKeys.OffsetField(tp.Topic));
+            if (next.IsNull || (long)next != end) return false;
+        }
+        return true;
+    }
+
+    /// <summary>Every customer's stored state bytes.</summary>
+    public async Task<Dictionary<string, byte[]>> StoredStates()
+    {
+        var store = new CustomerStateStore(Redis.Connection, Keys);
+        var result = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        for (var p = 0; p < Partitions; p++)
+            await foreach (var (id, state) in store.ScanAsync(p)) result.Add(id, state);
+        return result;
+    }
+
+    /// <summary>The state an uninterrupted, exactly-once run must produce: each valid event applied once.</summary>
+    public static Dictionary<string, byte[]> ExpectedStates(IEnumerable<SimulatedRecord> records)
+    {
+        var states = new Dictionary<string, CustomerState>(StringComparer.Ordinal);
+        foreach (var r in records)
+        {
+            if (r.Event is not { } ev) continue;
+            if (!states.TryGetValue(ev.CustomerId, out var s)) states[ev.CustomerId] = s = new CustomerState();
+            s.Apply(ev);
+        }
+        return states.ToDictionary(kv => kv.Key, kv => CustomerStateCodec.Encode(kv.Value), StringComparer.Ordinal);
+    }
+
+    /// <summary>Every record on the dead-letter topic.</summary>
+    public List<ConsumeResult<byte[]?, byte[]?>> DeadLetters(int expected, TimeSpan timeout)
+    {
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
+        {
+            BootstrapServers = Kafka.BootstrapServers,
+            GroupId = "dlq-reader-" + Guid.NewGuid().ToString("N"),
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+        }).Build();
+        consumer.Subscribe(Topics.DeadLetter);
+        var records = new List<ConsumeResult<byte[]?, byte[]?>>();
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            var r = consumer.Consume(TimeSpan.FromMilliseconds(200));
+            if (r is not null) records.Add(r);
+            else if (records.Count >= expected) break;
+        }
+        consumer.Close();
+        return records;
+    }
+
+    public void Dispose()
+    {
+        Redis.Dispose();
+        Kafka.Dispose();
+    }
+}
