@@ -39,13 +39,17 @@ public sealed class StreamTestBed : IDisposable
         ["Stream:Redis:KeyPrefix"] = KeyPrefix,
         ["Stream:Api:Key"] = ApiKey,
         ["Stream:Ingest:MaxBatchDelay"] = "00:00:00.050",
+        // A member that vanishes (killed, or a phantom join the mock coordinator keeps) holds up the
+        // group's rebalance until its session times out: 45 s by default, 6 s here.
+        ["Stream:Kafka:Settings:session.timeout.ms"] = "6000",
+        ["Stream:Kafka:Settings:heartbeat.interval.ms"] = "500",
     };
 
     public WebApplication CreateMonitor(string group = "stream-monitor", IReadOnlyDictionary<string, string?>? extra = null)
     {
         var settings = Settings(group);
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>()) settings[k] = v;
-        return MonitorApp.Create(settings, "http://127.0.0.1:0", l => l.SetMinimumLevel(LogLevel.Warning));
+        return MonitorApp.Create(settings, "http://127.0.0.1:0", l => l.SetMinimumLevel(Environment.GetEnvironmentVariable("STREAM_TEST_LOG") == "1" ? LogLevel.Information : LogLevel.Warning).AddSimpleConsole(o => o.TimestampFormat = "HH:mm:ss.fff "));
     }
 
     public StreamProducer CreateProducer() => new(new StreamProducerOptions { BootstrapServers = Kafka.BootstrapServers, Topics = Topics });
@@ -85,6 +89,19 @@ public sealed class StreamTestBed : IDisposable
             if (next.IsNull || (long)next != end) return false;
         }
         return true;
+    }
+
+    /// <summary>Records committed so far, summed over every topic-partition.</summary>
+    public async Task<long> CommittedRecords(IReadOnlyDictionary<TopicPartition, long> ends)
+    {
+        var db = Redis.Connection.GetDatabase();
+        long sum = 0;
+        foreach (var tp in ends.Keys)
+        {
+            var next = await db.HashGetAsync(Keys.Offsets(tp.Partition.Value), RedisKeys.OffsetField(tp.Topic));
+            if (!next.IsNull) sum += (long)next;
+        }
+        return sum;
     }
 
     /// <summary>Every customer's stored state bytes.</summary>

@@ -1,0 +1,48 @@
+using Stream.Monitor.Ingest;
+using Stream.Monitor.Tests.Support;
+using Stream.Producer.Simulation;
+
+namespace Stream.Monitor.Tests;
+
+public sealed class RebalanceTests
+{
+    [Fact]
+    public async Task Two_instances_share_the_partitions_and_one_leaving_mid_stream_keeps_totals_exact()
+    {
+        using var bed = new StreamTestBed(partitions: 6);
+        var records = new CustomerSimulator(new SimulationOptions
+        {
+            Customers = 400, Seed = 5, Start = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero), DuplicateShare = 0.01,
+        }).Records().ToList();
+        var half = records.Count / 2;
+        bed.Produce(records.Take(half));
+
+        var small = new Dictionary<string, string?> { ["Stream:Ingest:MaxBatchRecords"] = "500" };
+        await using var a = bed.CreateMonitor(extra: small);
+        await using var b = bed.CreateMonitor(extra: small);
+        await a.StartAsync();
+        await b.StartAsync();
+        var statusA = a.Services.GetRequiredService<IngestStatus>();
+        var statusB = b.Services.GetRequiredService<IngestStatus>();
+        await Eventually.Until(() => Task.FromResult(statusA.OwnedPartitions > 0 && statusB.OwnedPartitions > 0 && statusA.OwnedPartitions + statusB.OwnedPartitions == 6),
+            TimeSpan.FromSeconds(60), "both instances to own partitions");
+        Assert.Equal(3, statusA.OwnedPartitions);
+
+        // More events arrive while both run; then B leaves before everything is processed.
+        var producing = Task.Run(() => bed.Produce(records.Skip(half)));
+        await Eventually.Until(() => Task.FromResult(statusB.EventsCommitted > 0), TimeSpan.FromSeconds(60), "B to commit");
+        await b.StopAsync();
+        Assert.Equal(0, statusB.OwnedPartitions);
+        await producing;
+
+        var ends = bed.EndOffsets();
+        await Eventually.Until(() => bed.CaughtUp(ends), TimeSpan.FromSeconds(120), "A to take over and finish");
+        Assert.Equal(6, statusA.OwnedPartitions);
+
+        var expected = StreamTestBed.ExpectedStates(records);
+        var stored = await bed.StoredStates();
+        Assert.Equal(expected.Count, stored.Count);
+        Assert.Equal(0, expected.Count(kv => !kv.Value.AsSpan().SequenceEqual(stored[kv.Key])));
+        Assert.Equal(records.Count(r => r.Event is not null && !r.IsDuplicate), statusA.EventsCommitted + statusB.EventsCommitted);
+    }
+}
