@@ -42,6 +42,52 @@ public sealed class StreamProducer : IDisposable
     }
 
     /// <summary>
+    /// Validates a JSON event someone else serialised (its <c>type</c> says which contract and topic) and
+    /// sends its bytes unchanged. Returns the parsed event.
+    /// </summary>
+    public async Task<CustomerEvent> SendJsonAsync(ReadOnlyMemory<byte> json, CancellationToken ct = default)
+    {
+        var kind = KindOf(json.Span) ?? throw new InvalidEventException(RejectReason.SchemaViolation, "type is missing or not a known event type");
+        var now = _clock.GetUtcNow();
+        // The key is checked against customerId below, so read it from the payload first.
+        var probe = _validator.Read(json.Span, kind, CustomerIdOf(json.Span), now);
+        if (!probe.IsValid) throw new InvalidEventException(probe.Reason, probe.Detail);
+        await _producer.ProduceAsync(Options.Topics.For(kind), new Message<string, byte[]>
+        {
+            Key = probe.Event.CustomerId,
+            Value = json.ToArray(),
+            Timestamp = new Timestamp(now.UtcDateTime, TimestampType.CreateTime),
+        }, ct);
+        return probe.Event;
+    }
+
+    private static EventKind? KindOf(ReadOnlySpan<byte> json) =>
+        ReadTopLevelString(json, "type"u8) is { } name && EventTypes.TryParse(name, out var type) ? type.Kind() : null;
+
+    private static string? CustomerIdOf(ReadOnlySpan<byte> json) => ReadTopLevelString(json, "customerId"u8);
+
+    private static string? ReadTopLevelString(ReadOnlySpan<byte> json, ReadOnlySpan<byte> property)
+    {
+        try
+        {
+            var reader = new System.Text.Json.Utf8JsonReader(json);
+            while (reader.Read())
+            {
+                if (reader.TokenType == System.Text.Json.JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals(property))
+                {
+                    reader.Read();
+                    return reader.TokenType == System.Text.Json.JsonTokenType.String ? reader.GetString() : null;
+                }
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            throw new InvalidEventException(RejectReason.NotJson, "payload is not valid JSON");
+        }
+        return null;
+    }
+
+    /// <summary>
     /// Validates and queues one event without waiting for delivery (for high rates); call
     /// <see cref="Flush"/> to wait. Delivery failures surface through <paramref name="onError"/>.
     /// </summary>

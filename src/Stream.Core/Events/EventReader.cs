@@ -18,7 +18,14 @@ public sealed class EventReader(EventLimits limits)
     /// <param name="kind">The contract the topic carries.</param>
     /// <param name="key">The record key, which must equal <c>customerId</c>; null when the record had none.</param>
     /// <param name="recordTime">The record's own timestamp, the reference for "implausibly far in the future".</param>
-    public EventParseResult Read(ReadOnlySpan<byte> payload, EventKind kind, string? key, DateTimeOffset recordTime)
+    public EventParseResult Read(ReadOnlySpan<byte> payload, EventKind kind, string? key, DateTimeOffset recordTime) =>
+        Read(payload, kind, key is null ? null : System.Text.Encoding.UTF8.GetBytes(key), recordTime);
+
+    /// <param name="payload">The record value.</param>
+    /// <param name="kind">The contract the topic carries.</param>
+    /// <param name="utf8Key">The record key's bytes, which must be the UTF-8 of <c>customerId</c>; null when the record had none.</param>
+    /// <param name="recordTime">The record's own timestamp, the reference for "implausibly far in the future".</param>
+    public EventParseResult Read(ReadOnlySpan<byte> payload, EventKind kind, byte[]? utf8Key, DateTimeOffset recordTime)
     {
         if (payload.Length > Limits.MaxEventBytes)
             return EventParseResult.Rejected(RejectReason.Oversize, $"{payload.Length} bytes exceeds the {Limits.MaxEventBytes}-byte limit");
@@ -41,8 +48,8 @@ public sealed class EventReader(EventLimits limits)
         if (error is not null)
             return EventParseResult.Rejected(fields.VersionError ? RejectReason.UnknownVersion : RejectReason.SchemaViolation, error);
 
-        if (key is null || !string.Equals(key, fields.CustomerId, StringComparison.Ordinal))
-            return EventParseResult.Rejected(RejectReason.KeyMismatch, key is null ? "record has no key" : "record key differs from customerId");
+        if (utf8Key is null || !KeyMatches(utf8Key, fields.CustomerId!))
+            return EventParseResult.Rejected(RejectReason.KeyMismatch, utf8Key is null ? "record has no key" : "record key differs from customerId");
 
         if (fields.OccurredAt > recordTime + Limits.MaxFutureSkew)
             return EventParseResult.Rejected(RejectReason.FutureTimestamp,
@@ -50,8 +57,21 @@ public sealed class EventReader(EventLimits limits)
 
         if (fields.Currency is not null && !string.Equals(fields.Currency, Limits.Currency, StringComparison.Ordinal))
             return EventParseResult.Rejected(RejectReason.UnsupportedCurrency, $"currency {fields.Currency} is not the configured {Limits.Currency}");
+        // Share one string instance for the (only accepted) currency instead of one per event.
+        if (fields.Currency is not null) fields.Currency = Limits.Currency;
 
         return EventParseResult.Valid(fields.ToEvent());
+    }
+
+    private static bool KeyMatches(byte[] utf8Key, string customerId)
+    {
+        // customerId is ASCII by contract, so its UTF-8 bytes are its chars.
+        if (utf8Key.Length != customerId.Length) return false;
+        for (var i = 0; i < utf8Key.Length; i++)
+        {
+            if (utf8Key[i] != customerId[i]) return false;
+        }
+        return true;
     }
 
     private static string? ReadFields(ReadOnlySpan<byte> payload, ref Fields f)
@@ -125,8 +145,19 @@ public sealed class EventReader(EventLimits limits)
                 f.Type = type;
                 return null;
             case Contract.Property.Channel:
-                error = ReadString(ref r, name, 1, MaxLabelLength, out f.Channel);
-                return error ?? (Array.IndexOf(Channels, f.Channel) >= 0 ? null : $"channel '{f.Channel}' is not one of {string.Join(", ", Channels)}");
+                if (r.TokenType == JsonTokenType.String)
+                {
+                    // A fixed vocabulary: hand out the shared string rather than allocating one per event.
+                    foreach (var channel in Channels)
+                    {
+                        if (r.ValueTextEquals(channel))
+                        {
+                            f.Channel = channel;
+                            return null;
+                        }
+                    }
+                }
+                return $"channel must be one of {string.Join(", ", Channels)}";
             case Contract.Property.DurationSeconds:
                 return ReadInt(ref r, name, 0, 86_400, out f.DurationSeconds);
             case Contract.Property.ComplaintCategory:

@@ -39,12 +39,13 @@ public static class CustomerStateCodec
         w.Unsigned((ulong)state.EventCount);
 
         uint present = 0;
-        foreach (var type in EventTypes.All)
-            if (state.Count(type) != 0) present |= 1u << (int)type;
+        for (var t = 0; t < EventTypes.Count; t++)
+            if (state.Count((EventType)t) != 0) present |= 1u << t;
         w.Unsigned(present);
-        foreach (var type in EventTypes.All)
+        for (var t = 0; t < EventTypes.Count; t++)
         {
-            if (state.Count(type) == 0) continue;
+            var type = (EventType)t;
+            if ((present & (1u << t)) == 0) continue;
             w.Unsigned((ulong)state.Count(type));
             if (type.CarriesAmount()) w.Signed(state.AmountUnits(type));
         }
@@ -61,9 +62,9 @@ public static class CustomerStateCodec
             for (var i = 0; i < words; i++) w.Fixed64(days.Bitmap[i]);
         }
 
-        foreach (var kind in Kinds)
+        for (var k = 0; k < Kinds.Length; k++)
         {
-            var ids = state.RecentEventIds(kind);
+            var ids = state.RecentEventIds(Kinds[k]);
             w.Byte((byte)ids.Count);
             for (var i = 0; i < ids.Count; i++) w.Fixed64(ids[i]);
         }
@@ -97,9 +98,10 @@ public static class CustomerStateCodec
         state.EventCount = (long)r.Unsigned();
 
         var present = (uint)r.Unsigned();
-        foreach (var type in EventTypes.All)
+        for (var t = 0; t < EventTypes.Count; t++)
         {
-            if ((present & (1u << (int)type)) == 0) continue;
+            var type = (EventType)t;
+            if ((present & (1u << t)) == 0) continue;
             state.SetCount(type, (int)r.Unsigned());
             if (type.CarriesAmount()) state.SetAmountUnits(type, r.Signed());
         }

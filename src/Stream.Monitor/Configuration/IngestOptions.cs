@@ -10,7 +10,7 @@ public sealed class IngestOptions
 
     /// <summary>A micro-batch is written once it holds this many records...</summary>
     [Range(1, 1_000_000)]
-    public int MaxBatchRecords { get; set; } = 20_000;
+    public int MaxBatchRecords { get; set; } = 50_000;
 
     /// <summary>...or once its first record has waited this long.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]

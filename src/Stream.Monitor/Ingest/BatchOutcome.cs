@@ -10,6 +10,7 @@ internal sealed class BatchOutcome
     public readonly long[] Duplicates = new long[3];
     public readonly long[] Late = new long[3];
     public readonly List<(long OccurredAtMs, long RecordAtMs)> Latencies = [];
+    public int Records;
 
     public long AppliedTotal => Applied.Sum();
     public long RejectedTotal => Rejected.Cast<long>().Sum();

@@ -1,10 +1,8 @@
-using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Stream.Core.Events;
-using Stream.Core.State;
 using Stream.Monitor.Configuration;
 using Stream.Monitor.Kafka;
 using Stream.Monitor.Storage;
@@ -32,6 +30,9 @@ public sealed class IngestLoop(
     private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan IdleTick = TimeSpan.FromSeconds(1);
 
+    // Writes of one flush overlap consuming the next; more would only queue in Redis.
+    private const int MaxFlushesInFlight = 1;
+
     private readonly StreamTopics _topics = kafkaOptions.Value.Topics;
     private readonly IngestOptions _options = ingestOptions.Value;
     private readonly EventReader _reader = new(ingestOptions.Value.Limits);
@@ -39,6 +40,7 @@ public sealed class IngestLoop(
     private readonly HashSet<int> _fenced = [];
     private IConsumer<byte[]?, byte[]?>? _consumer;
     private DeadLetterPublisher? _deadLetters;
+    private readonly Queue<List<(SealedBatch Batch, Task<bool> Write)>> _inFlight = new();
     private int _pendingRecords;
     private DateTimeOffset _oldestPending;
     private DateTimeOffset _lastIdleTick;
@@ -90,6 +92,7 @@ public sealed class IngestLoop(
         try
         {
             FlushAll(_owned.Values.ToList());
+            DrainInFlight();
         }
         catch (Exception ex)
         {
@@ -111,6 +114,8 @@ public sealed class IngestLoop(
         now = clock.GetUtcNow();
         if (_pendingRecords >= _options.MaxBatchRecords || (_pendingRecords > 0 && now - _oldestPending >= _options.MaxBatchDelay))
             FlushAll(_owned.Values.ToList());
+        // Report writes that have finished without waiting for the next flush to need their slot.
+        while (_inFlight.TryPeek(out var oldest) && oldest.TrueForAll(f => f.Write.IsCompleted)) Complete(_inFlight.Dequeue());
         if (now - _lastIdleTick >= IdleTick)
         {
             _lastIdleTick = now;
@@ -121,8 +126,23 @@ public sealed class IngestLoop(
     private void Add(ConsumeResult<byte[]?, byte[]?> record)
     {
         var owner = EnsureOwned(record.TopicPartition);
-        if (owner is null || !owner.Accept(record)) return;
-        if (_pendingRecords++ == 0) _oldestPending = clock.GetUtcNow();
+        if (owner is null || !owner.Advance(record)) return;
+        var now = clock.GetUtcNow();
+        if (_pendingRecords++ == 0) _oldestPending = now;
+
+        var kind = _topics.KindOf(record.Topic)!.Value;
+        var recordTime = record.Message.Timestamp.Type == TimestampType.NotAvailable ? now : new DateTimeOffset(record.Message.Timestamp.UtcDateTime);
+        var result = record.Message.Value is { } value
+            ? _reader.Read(value, kind, record.Message.Key, recordTime)
+            : EventParseResult.Rejected(RejectReason.NotJson, "record has no value");
+        if (!result.IsValid)
+        {
+            _deadLetters!.Publish(record, result.Reason, result.Detail);
+            owner.Batch.Rejected[(int)kind, (int)result.Reason]++;
+            return;
+        }
+        if (owner.Watermark(record.Topic, now).Observe(result.Event.OccurredAt, now)) owner.Batch.Late[(int)kind]++;
+        owner.Route(result.Event, recordTime.ToUnixTimeMilliseconds());
     }
 
     /// <summary>
@@ -184,6 +204,7 @@ public sealed class IngestLoop(
         try
         {
             FlushAll(leaving);
+            DrainInFlight();
         }
         catch (Exception ex)
         {
@@ -203,7 +224,7 @@ public sealed class IngestLoop(
     {
         foreach (var n in numbers)
         {
-            if (_owned.Remove(n, out var owner)) _pendingRecords -= owner.Pending.Count;
+            if (_owned.Remove(n, out var owner)) _pendingRecords -= owner.Batch.Records;
             _fenced.Remove(n);
         }
         status.OwnedPartitions = _owned.Count;
@@ -215,6 +236,9 @@ public sealed class IngestLoop(
     {
         var numbers = _owned.Keys.ToList();
         _owned.Clear();
+        // Writes still in flight were sent before the re-claim below on the same connection, so the claim
+        // reads the progress they made (or not) consistently; their outcome no longer matters here.
+        _inFlight.Clear();
         _pendingRecords = 0;
         foreach (var n in numbers)
         {
@@ -232,146 +256,90 @@ public sealed class IngestLoop(
         }
     }
 
+    /// <summary>
+    /// Closes the batches of <paramref name="partitions"/>: loads the customers they still wait for, makes sure
+    /// dead letters are delivered, and sends each partition's states with its offsets in one fenced write.
+    /// The writes complete while the next batch is consumed; the previous flush's writes are finished here.
+    /// </summary>
     private void FlushAll(List<OwnedPartition> partitions)
     {
-        var work = partitions.Where(p => p.Pending.Count > 0).ToList();
+        var work = partitions.Where(p => p.Batch.Records > 0).ToList();
         if (work.Count == 0) return;
-        var now = clock.GetUtcNow();
-        var outcomes = work.ToDictionary(p => p, _ => new BatchOutcome());
 
-        var valid = work.ToDictionary(p => p, p => Parse(p, outcomes[p], now));
-        Task.WaitAll(work.Select(p => LoadMissing(p, valid[p])).ToArray());
-        foreach (var p in work) Apply(p, valid[p], outcomes[p], now);
+        var loading = work.Where(p => p.Loading.Count > 0)
+            .Select(p => (Owner: p, Load: store.LoadAsync(p.Number, p.Loading.Select(e => e.CustomerId).ToList()))).ToList();
+        Task.WaitAll(loading.Select(l => (Task)l.Load).ToArray());
+        foreach (var (owner, load) in loading) owner.CompleteLoading(load.Result);
         _deadLetters!.WaitForDeliveries(DeliveryTimeout);
 
-        var started = clock.GetTimestamp();
-        var writes = work.Select(p => store.CommitAsync(p.Number, p.Epoch, EncodeDirty(p), Progress(p))).ToArray();
-        Task.WaitAll(writes);
-        metrics.RedisWrite.Observe(clock.GetElapsedTime(started).TotalSeconds);
-
-        var committedAt = clock.GetUtcNow();
-        for (var i = 0; i < work.Count; i++)
+        var flight = new List<(SealedBatch, Task<bool>)>(work.Count);
+        foreach (var p in work)
         {
-            var p = work[i];
-            if (!writes[i].Result)
-            {
-                // Another instance claimed this partition number: it owns the truth now.
-                metrics.Fenced.Inc();
-                logger.LogWarning("Partition {Partition} was taken over by another instance; dropping its uncommitted batch", p.Number);
-                _pendingRecords -= p.Pending.Count;
-                _owned.Remove(p.Number);
-                _fenced.Add(p.Number);
-                continue;
-            }
-            _pendingRecords -= p.Pending.Count;
-            metrics.BatchRecords.Observe(p.Pending.Count);
-            StoreKafkaOffsets(p);
-            p.MarkCommitted();
-            Report(outcomes[p], committedAt);
-            UpdateLag(p);
+            _pendingRecords -= p.Batch.Records;
+            var batch = p.Seal(store.Keys);
+            flight.Add((batch, TimedCommit(batch)));
         }
-        status.OwnedPartitions = _owned.Count;
-        var cached = _owned.Values.Sum(o => o.Cache.Count);
+        _inFlight.Enqueue(flight);
+        while (_inFlight.Count > MaxFlushesInFlight) Complete(_inFlight.Dequeue());
+
+        var cached = _owned.Values.Sum(o => o.CachedCustomers);
         if (cached > _options.MaxCachedCustomers)
         {
-            foreach (var o in _owned.Values) o.Cache.Clear();
-            cached = 0;
+            foreach (var o in _owned.Values) o.TrimCache();
+            cached = _owned.Values.Sum(o => o.CachedCustomers);
         }
         metrics.CustomersCached.Set(cached);
     }
 
-    private List<(CustomerEvent Event, string Topic, long RecordAtMs)> Parse(OwnedPartition p, BatchOutcome outcome, DateTimeOffset now)
+    private async Task<bool> TimedCommit(SealedBatch batch)
     {
-        var valid = new List<(CustomerEvent, string, long)>(p.Pending.Count);
-        foreach (var record in p.Pending)
+        var started = clock.GetTimestamp();
+        var committed = await store.CommitAsync(batch.Owner.Number, batch.Owner.Epoch, batch.States, batch.Progress);
+        metrics.RedisWrite.Observe(clock.GetElapsedTime(started).TotalSeconds);
+        return committed;
+    }
+
+    private void DrainInFlight()
+    {
+        while (_inFlight.Count > 0) Complete(_inFlight.Dequeue());
+    }
+
+    /// <summary>Waits for one flush's writes; a failure throws, and the loop resumes from Redis.</summary>
+    private void Complete(List<(SealedBatch Batch, Task<bool> Write)> flight)
+    {
+        Task.WaitAll(flight.Select(f => (Task)f.Write).ToArray());
+        var committedAt = clock.GetUtcNow();
+        foreach (var (batch, write) in flight)
         {
-            var kind = _topics.KindOf(record.Topic)!.Value;
-            var recordTime = record.Message.Timestamp.Type == TimestampType.NotAvailable ? now : new DateTimeOffset(record.Message.Timestamp.UtcDateTime);
-            var result = record.Message.Value is { } value
-                ? _reader.Read(value, kind, DecodeKey(record.Message.Key), recordTime)
-                : EventParseResult.Rejected(RejectReason.NotJson, "record has no value");
-            if (result.IsValid)
+            var p = batch.Owner;
+            if (!_owned.TryGetValue(p.Number, out var current) || current != p) continue;
+            if (!write.Result)
             {
-                valid.Add((result.Event, record.Topic, recordTime.ToUnixTimeMilliseconds()));
+                // Another instance claimed this partition number: it owns the truth now.
+                metrics.Fenced.Inc();
+                logger.LogWarning("Partition {Partition} was taken over by another instance; dropping its uncommitted work", p.Number);
+                _pendingRecords -= p.Batch.Records;
+                _owned.Remove(p.Number);
+                _fenced.Add(p.Number);
+                continue;
             }
-            else
-            {
-                _deadLetters!.Publish(record, result.Reason, result.Detail);
-                outcome.Rejected[(int)kind, (int)result.Reason]++;
-            }
+            p.MarkCommitted(batch.Next);
+            metrics.BatchRecords.Observe(batch.Outcome.Records);
+            StoreKafkaOffsets(p.Number, batch.Next);
+            Report(batch.Outcome, committedAt);
+            UpdateLag(p);
         }
-        return valid;
+        status.OwnedPartitions = _owned.Count;
+        metrics.PartitionsOwned.Set(_owned.Count);
     }
 
-    private static string? DecodeKey(byte[]? key)
+    private void StoreKafkaOffsets(int partition, IReadOnlyDictionary<string, long> next)
     {
-        if (key is null) return null;
-        try
-        {
-            return Strict.GetString(key);
-        }
-        catch (DecoderFallbackException)
-        {
-            return null;
-        }
-    }
-
-    private static readonly UTF8Encoding Strict = new(false, true);
-
-    private async Task LoadMissing(OwnedPartition p, List<(CustomerEvent Event, string Topic, long RecordAtMs)> events)
-    {
-        var missing = events.Select(e => e.Event.CustomerId).Where(id => !p.Cache.ContainsKey(id)).Distinct().ToList();
-        var states = await store.LoadAsync(p.Number, missing);
-        for (var i = 0; i < missing.Count; i++) p.Cache[missing[i]] = states[i] ?? new CustomerState();
-    }
-
-    private static void Apply(OwnedPartition p, List<(CustomerEvent Event, string Topic, long RecordAtMs)> events, BatchOutcome outcome, DateTimeOffset now)
-    {
-        foreach (var (ev, topic, recordAtMs) in events)
-        {
-            var kind = (int)ev.Kind;
-            if (p.Watermark(topic, now).Observe(ev.OccurredAt, now)) outcome.Late[kind]++;
-            if (p.Cache[ev.CustomerId].Apply(ev))
-            {
-                p.Dirty.Add(ev.CustomerId);
-                outcome.Applied[(int)ev.Type]++;
-                outcome.Latencies.Add((ev.OccurredAt.ToUnixTimeMilliseconds(), recordAtMs));
-            }
-            else
-            {
-                outcome.Duplicates[kind]++;
-            }
-        }
-    }
-
-    private KeyValuePair<RedisKey, RedisValue>[] EncodeDirty(OwnedPartition p)
-    {
-        var entries = new KeyValuePair<RedisKey, RedisValue>[p.Dirty.Count];
-        var i = 0;
-        foreach (var id in p.Dirty)
-            entries[i++] = new(store.Keys.Customer(p.Number, id), CustomerStateCodec.Encode(p.Cache[id]));
-        return entries;
-    }
-
-    private static HashEntry[] Progress(OwnedPartition p)
-    {
-        var entries = new List<HashEntry>(p.PendingNext.Count * 2);
-        foreach (var (topic, next) in p.PendingNext) entries.Add(new HashEntry(RedisKeys.OffsetField(topic), next));
-        foreach (var (topic, wm) in p.Watermarks)
-        {
-            if (wm.Current != DateTimeOffset.MinValue)
-                entries.Add(new HashEntry(RedisKeys.WatermarkField(topic), wm.Current.ToUnixTimeMilliseconds()));
-        }
-        return [.. entries];
-    }
-
-    private void StoreKafkaOffsets(OwnedPartition p)
-    {
-        foreach (var (topic, next) in p.PendingNext)
+        foreach (var (topic, offset) in next)
         {
             try
             {
-                _consumer!.StoreOffset(new TopicPartitionOffset(topic, p.Number, next));
+                _consumer!.StoreOffset(new TopicPartitionOffset(topic, partition, offset));
             }
             catch (KafkaException)
             {
@@ -414,7 +382,7 @@ public sealed class IngestLoop(
             var high = _consumer.GetWatermarkOffsets(tp).High;
             if (high == Offset.Unset) continue;
             metrics.Lag.WithLabels(tp.Topic, p.Number.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                .Set(Math.Max(0, high.Value - p.NextOffset(tp.Topic)));
+                .Set(Math.Max(0, high.Value - (p.CommittedNext.TryGetValue(tp.Topic, out var c) ? c : 0)));
         }
     }
 

@@ -1,4 +1,7 @@
+using System.Runtime.InteropServices;
 using Confluent.Kafka;
+using StackExchange.Redis;
+using Stream.Core.Events;
 using Stream.Core.State;
 using Stream.Core.Time;
 using Stream.Monitor.Configuration;
@@ -7,38 +10,42 @@ using Stream.Monitor.Storage;
 namespace Stream.Monitor.Ingest;
 
 /// <summary>
-/// One partition number (across all input topics) owned by this instance: its fencing epoch, the
-/// customer states it has loaded, the records waiting for the next write, and per-topic progress.
-/// Touched only by the consumer thread.
+/// One partition number (across all input topics) owned by this instance: its fencing epoch, cached
+/// customer states, the batch being built and per-topic progress. Touched only by the consumer thread.
+/// Events are applied as they arrive; a customer not yet in the cache is loaded at the next flush and
+/// its events wait, in order, until then.
 /// </summary>
 internal sealed class OwnedPartition
 {
     private readonly IngestOptions _options;
+    private readonly Dictionary<string, CustomerEntry> _cache = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _consumedNext = new(StringComparer.Ordinal);
+    private List<CustomerEntry> _dirty = [];
+    private List<CustomerEntry> _loading = [];
 
     public OwnedPartition(PartitionClaim claim, IngestOptions options, DateTimeOffset wallNow)
     {
         _options = options;
         Number = claim.Partition;
         Epoch = claim.Epoch;
-        foreach (var (topic, next) in claim.NextOffsets) CommittedNext[topic] = next;
+        foreach (var (topic, next) in claim.NextOffsets) CommittedNext[topic] = _consumedNext[topic] = next;
         foreach (var (topic, ms) in claim.WatermarksMs)
             Watermark(topic, wallNow).Restore(DateTimeOffset.FromUnixTimeMilliseconds(ms), wallNow);
     }
 
     public int Number { get; }
     public long Epoch { get; }
+    public int CachedCustomers => _cache.Count;
 
-    public Dictionary<string, CustomerState> Cache { get; } = new(StringComparer.Ordinal);
-    public HashSet<string> Dirty { get; } = new(StringComparer.Ordinal);
-    public List<ConsumeResult<byte[]?, byte[]?>> Pending { get; } = [];
+    /// <summary>The batch being built: counts for metrics, reported once it is committed.</summary>
+    public BatchOutcome Batch { get; private set; } = new();
 
     /// <summary>Next offset per topic as last committed to Redis.</summary>
     public Dictionary<string, long> CommittedNext { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Next offset per topic once <see cref="Pending"/> is committed.</summary>
-    public Dictionary<string, long> PendingNext { get; } = new(StringComparer.Ordinal);
-
     public Dictionary<string, PartitionWatermark> Watermarks { get; } = new(StringComparer.Ordinal);
+
+    public IReadOnlyList<CustomerEntry> Loading => _loading;
 
     public PartitionWatermark Watermark(string topic, DateTimeOffset wallNow)
     {
@@ -51,25 +58,109 @@ internal sealed class OwnedPartition
         return wm;
     }
 
-    /// <summary>False for a record at or before what is already committed (a re-read after a seek).</summary>
-    public bool Accept(ConsumeResult<byte[]?, byte[]?> record)
+    /// <summary>Counts a record into the batch; false for one at or before what was already read (a re-read after a seek).</summary>
+    public bool Advance(ConsumeResult<byte[]?, byte[]?> record)
     {
-        var next = PendingNext.TryGetValue(record.Topic, out var pending) ? pending
-            : CommittedNext.TryGetValue(record.Topic, out var committed) ? committed : 0;
+        ref var next = ref CollectionsMarshal.GetValueRefOrAddDefault(_consumedNext, record.Topic, out _);
         if (record.Offset.Value < next) return false;
-        Pending.Add(record);
-        PendingNext[record.Topic] = record.Offset.Value + 1;
+        next = record.Offset.Value + 1;
+        Batch.Records++;
         return true;
     }
 
-    public long NextOffset(string topic) =>
-        PendingNext.TryGetValue(topic, out var p) ? p : CommittedNext.TryGetValue(topic, out var c) ? c : 0;
-
-    public void MarkCommitted()
+    /// <summary>Applies a valid event now, or holds it until its customer's state is loaded.</summary>
+    public void Route(CustomerEvent ev, long recordAtMs)
     {
-        foreach (var (topic, next) in PendingNext) CommittedNext[topic] = next;
-        PendingNext.Clear();
-        Pending.Clear();
-        Dirty.Clear();
+        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_cache, ev.CustomerId, out var exists);
+        if (!exists)
+        {
+            entry = new CustomerEntry(ev.CustomerId);
+            _loading.Add(entry);
+        }
+        if (entry!.State is null) entry.Deferred.Add((ev, recordAtMs));
+        else Apply(entry, ev, recordAtMs);
+    }
+
+    /// <summary>Installs states read from Redis (null: none stored) and applies the events that waited for them.</summary>
+    public void CompleteLoading(CustomerState?[] states)
+    {
+        for (var i = 0; i < _loading.Count; i++)
+        {
+            var entry = _loading[i];
+            entry.State = states[i] ?? new CustomerState();
+            foreach (var (ev, recordAtMs) in entry.Deferred) Apply(entry, ev, recordAtMs);
+            entry.Deferred.Clear();
+        }
+        _loading = [];
+    }
+
+    private void Apply(CustomerEntry entry, CustomerEvent ev, long recordAtMs)
+    {
+        if (entry.State!.Apply(ev))
+        {
+            if (!entry.Dirty)
+            {
+                entry.Dirty = true;
+                _dirty.Add(entry);
+            }
+            Batch.Applied[(int)ev.Type]++;
+            Batch.Latencies.Add((ev.OccurredAt.ToUnixTimeMilliseconds(), recordAtMs));
+        }
+        else
+        {
+            Batch.Duplicates[(int)ev.Kind]++;
+        }
+    }
+
+    /// <summary>
+    /// Closes the batch: encodes the changed states and the progress to write with them, and starts a new
+    /// batch. Call only after <see cref="CompleteLoading"/>.
+    /// </summary>
+    public SealedBatch Seal(RedisKeys keys)
+    {
+        var states = new KeyValuePair<RedisKey, RedisValue>[_dirty.Count];
+        Span<byte> buffer = stackalloc byte[CustomerStateCodec.MaxSize];
+        for (var i = 0; i < _dirty.Count; i++)
+        {
+            var entry = _dirty[i];
+            entry.Dirty = false;
+            var length = CustomerStateCodec.Encode(entry.State!, buffer);
+            states[i] = new(keys.Customer(Number, entry.CustomerId), buffer[..length].ToArray());
+        }
+        var progress = new List<HashEntry>(_consumedNext.Count + Watermarks.Count);
+        foreach (var (topic, next) in _consumedNext) progress.Add(new HashEntry(RedisKeys.OffsetField(topic), next));
+        foreach (var (topic, wm) in Watermarks)
+        {
+            if (wm.Current != DateTimeOffset.MinValue)
+                progress.Add(new HashEntry(RedisKeys.WatermarkField(topic), wm.Current.ToUnixTimeMilliseconds()));
+        }
+        var sealedBatch = new SealedBatch(this, states, [.. progress], new Dictionary<string, long>(_consumedNext), Batch);
+        _dirty = [];
+        Batch = new BatchOutcome();
+        return sealedBatch;
+    }
+
+    public void MarkCommitted(IReadOnlyDictionary<string, long> next)
+    {
+        foreach (var (topic, offset) in next) CommittedNext[topic] = offset;
+    }
+
+    public long NextOffset(string topic) => _consumedNext.TryGetValue(topic, out var n) ? n : 0;
+
+    /// <summary>Forgets clean, loaded states to bound memory; dirty or loading entries stay.</summary>
+    public void TrimCache()
+    {
+        foreach (var (id, entry) in _cache)
+        {
+            if (entry.State is not null && !entry.Dirty) _cache.Remove(id);
+        }
     }
 }
+
+/// <summary>A batch ready to write: encoded states, progress, and the counts to report once written.</summary>
+internal sealed record SealedBatch(
+    OwnedPartition Owner,
+    KeyValuePair<RedisKey, RedisValue>[] States,
+    HashEntry[] Progress,
+    IReadOnlyDictionary<string, long> Next,
+    BatchOutcome Outcome);

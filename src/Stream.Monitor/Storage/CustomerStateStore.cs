@@ -46,18 +46,43 @@ public sealed class CustomerStateStore(IConnectionMultiplexer redis, RedisKeys k
         return states;
     }
 
+    // One script, so the fence check and every write are atomic and take one round trip. All keys
+    // share the partition's hash tag, so this also runs on Redis Cluster.
+    private const string CommitScript = """
+        if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+        local n = tonumber(ARGV[2])
+        if n > 0 then redis.call('HSET', KEYS[2], unpack(ARGV, 3, 2 + 2 * n)) end
+        local base = 2 + 2 * n
+        for i = 3, #KEYS do redis.call('SET', KEYS[i], ARGV[base + i - 2]) end
+        return 1
+        """;
+
     /// <summary>
     /// Writes changed states, next offsets and watermarks atomically if <paramref name="epoch"/> still owns the
     /// partition. False when fenced off by a newer owner; nothing is written then.
     /// </summary>
-    public Task<bool> CommitAsync(int partition, long epoch, IReadOnlyList<KeyValuePair<RedisKey, RedisValue>> states,
+    public async Task<bool> CommitAsync(int partition, long epoch, IReadOnlyList<KeyValuePair<RedisKey, RedisValue>> states,
         IReadOnlyList<HashEntry> progress)
     {
-        var tran = Db.CreateTransaction();
-        tran.AddCondition(Condition.StringEqual(Keys.Epoch(partition), epoch));
-        if (states.Count > 0) _ = tran.StringSetAsync(states as KeyValuePair<RedisKey, RedisValue>[] ?? [.. states]);
-        if (progress.Count > 0) _ = tran.HashSetAsync(Keys.Offsets(partition), progress as HashEntry[] ?? [.. progress]);
-        return tran.ExecuteAsync();
+        var keys = new RedisKey[2 + states.Count];
+        var args = new RedisValue[2 + 2 * progress.Count + states.Count];
+        keys[0] = Keys.Epoch(partition);
+        keys[1] = Keys.Offsets(partition);
+        args[0] = epoch;
+        args[1] = progress.Count;
+        for (var i = 0; i < progress.Count; i++)
+        {
+            args[2 + 2 * i] = progress[i].Name;
+            args[3 + 2 * i] = progress[i].Value;
+        }
+        var stateArgs = 2 + 2 * progress.Count;
+        for (var i = 0; i < states.Count; i++)
+        {
+            keys[2 + i] = states[i].Key;
+            args[stateArgs + i] = states[i].Value;
+        }
+        var result = await Db.ScriptEvaluateAsync(CommitScript, keys, args);
+        return (long)result == 1;
     }
 
     /// <summary>Finds one customer's state by asking every partition (the API's read path).</summary>

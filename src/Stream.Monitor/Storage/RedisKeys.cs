@@ -14,9 +14,23 @@ namespace Stream.Monitor.Storage;
 /// </summary>
 public sealed class RedisKeys(string prefix)
 {
+    private string[] _customerPrefixes = [];
+
     public string Prefix { get; } = prefix;
 
-    public RedisKey Customer(int partition, string customerId) => $"{Prefix}:{{p{partition}}}:c:{customerId}";
+    public RedisKey Customer(int partition, string customerId) => string.Concat(CustomerPrefix(partition), customerId);
+
+    private string CustomerPrefix(int partition)
+    {
+        var prefixes = _customerPrefixes;
+        if (partition >= prefixes.Length)
+        {
+            // Grown rarely (once per new partition count) and replaced whole, so readers never see a torn array.
+            prefixes = Enumerable.Range(0, Math.Max(partition + 1, prefixes.Length * 2)).Select(p => $"{Prefix}:{{p{p}}}:c:").ToArray();
+            _customerPrefixes = prefixes;
+        }
+        return prefixes[partition];
+    }
 
     public RedisKey Offsets(int partition) => $"{Prefix}:{{p{partition}}}:offsets";
 

@@ -1,0 +1,161 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Confluent.Kafka;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Spectre.Console;
+using StackExchange.Redis;
+using Stream.Core.Events;
+using Stream.Monitor;
+using Stream.Monitor.Configuration;
+using Stream.Monitor.Ingest;
+using Stream.Monitor.Kafka;
+using Stream.Producer;
+using Stream.Producer.Simulation;
+
+namespace Stream.Cli.Commands;
+
+/// <summary>
+/// <c>stream bench ingest</c>: in one run, the bare consume + deserialise ceiling, the full pipeline's
+/// rate with state persisted to Redis, their ratio, and Redis bytes per customer.
+/// </summary>
+internal static class BenchIngestCommand
+{
+    public static Command Create()
+    {
+        var events = new Option<int>("--events") { Description = "Events to produce and ingest", DefaultValueFactory = _ => 1_000_000 };
+        var customers = CommonOptions.Customers(100_000);
+        // The mock cluster keeps only ~5 MB per partition, so a large pre-produced run needs many partitions.
+        var partitions = CommonOptions.Partitions(64);
+        var seed = CommonOptions.Seed();
+        var redis = new Option<string?>("--redis") { Description = "Redis to persist to (default: a local redis-server if installed, else embedded Garnet)" };
+        var command = new Command("ingest", "Ingest throughput against its consume+deserialise ceiling, and Redis bytes per customer")
+        {
+            events, customers, partitions, seed, redis,
+        };
+        command.SetAction(async (parse, ct) => await Run(parse.GetValue(events), parse.GetValue(customers), parse.GetValue(partitions),
+            parse.GetValue(seed), parse.GetValue(redis), ct));
+        return command;
+    }
+
+    private static async Task<int> Run(int events, int customers, int partitions, int seed, string? redis, CancellationToken ct)
+    {
+        using var stack = new EmbeddedStack(partitions, redis, preferRedisServer: true);
+        AnsiConsole.MarkupLineInterpolated($"[grey]Kafka mock cluster, {partitions} partitions per topic; store: {stack.StoreName}[/]");
+
+        var (produceRate, customerCount) = Produce(stack, events, customers, seed);
+        EnsureNothingTruncated(stack, events);
+        var ceiling = MeasureCeiling(stack, events);
+        var memoryBefore = await UsedMemory(stack.Redis);
+        var pipeline = await MeasurePipeline(stack, events, ct);
+        var memoryAfter = await UsedMemory(stack.Redis);
+        var (stored, meanValue) = await StoredStateSizes(stack.Redis);
+
+        var table = new Table().AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
+        table.AddRow("events", $"{events:N0}");
+        table.AddRow("customers (stored states)", $"{customerCount:N0} ({stored:N0})");
+        table.AddRow("produce rate", $"{produceRate:N0} events/s");
+        table.AddRow("ceiling: consume + deserialise", $"{ceiling:N0} events/s");
+        table.AddRow("pipeline: to Redis, offsets committed", $"{pipeline:N0} events/s");
+        table.AddRow("pipeline / ceiling", $"{pipeline / ceiling:P1}");
+        table.AddRow("Redis used_memory per customer", $"{(memoryAfter - memoryBefore) / (double)Math.Max(1, stored):N0} bytes");
+        table.AddRow("mean encoded state", $"{meanValue:N0} bytes");
+        AnsiConsole.Write(table);
+        Console.WriteLine($"bench-ingest events={events} ceiling_eps={ceiling:F0} pipeline_eps={pipeline:F0} ratio={pipeline / ceiling:F3} " +
+            $"redis_bytes_per_customer={(memoryAfter - memoryBefore) / (double)Math.Max(1, stored):F0} mean_state_bytes={meanValue:F0}");
+        return 0;
+    }
+
+    private static (double Rate, int Customers) Produce(EmbeddedStack stack, int events, int customers, int seed)
+    {
+        var records = new CustomerSimulator(new SimulationOptions
+        {
+            Customers = customers, Seed = seed, Start = DateTimeOffset.UtcNow.AddDays(-365),
+        }).Records().Take(events).ToList();
+        if (records.Count < events) throw new InvalidOperationException($"the simulation gave only {records.Count:N0} events: raise --customers");
+        var clock = Stopwatch.StartNew();
+        using (var producer = new StreamProducer(new StreamProducerOptions { BootstrapServers = stack.Kafka.BootstrapServers }))
+        {
+            Error? failure = null;
+            foreach (var r in records) SimulationSender.Send(producer, r, e => failure ??= e);
+            producer.Flush(TimeSpan.FromMinutes(2));
+            if (failure is not null) throw new KafkaException(failure);
+        }
+        return (events / clock.Elapsed.TotalSeconds, records.Select(r => r.Key).Distinct().Count());
+    }
+
+    private static void EnsureNothingTruncated(EmbeddedStack stack, int events)
+    {
+        using var probe = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = stack.Kafka.BootstrapServers, GroupId = "bench-probe" }).Build();
+        long low = 0, high = 0;
+        foreach (var topic in stack.Topics.Inputs)
+            for (var p = 0; p < stack.Partitions; p++)
+            {
+                var w = probe.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(10));
+                low += w.Low.Value;
+                high += w.High.Value;
+            }
+        if (low > 0 || high != events)
+            throw new InvalidOperationException($"the mock cluster dropped {low:N0} of {high:N0} records (it keeps ~5 MB per partition): raise --partitions");
+    }
+
+    /// <summary>A consumer configured like the monitor's that only deserialises and validates: the ceiling.</summary>
+    private static double MeasureCeiling(EmbeddedStack stack, int events)
+    {
+        var factory = new KafkaClientFactory(Options.Create(new KafkaOptions { BootstrapServers = stack.Kafka.BootstrapServers, GroupId = "bench-ceiling" }));
+        using var consumer = factory.CreateConsumer(_ => { });
+        consumer.Subscribe(stack.Topics.Inputs);
+        var reader = new EventReader(new EventLimits());
+        var valid = 0;
+        Stopwatch? clock = null;
+        for (var seen = 0; seen < events;)
+        {
+            var r = consumer.Consume(TimeSpan.FromSeconds(30)) ?? throw new TimeoutException("ceiling consumer stalled");
+            clock ??= Stopwatch.StartNew();
+            var kind = stack.Topics.KindOf(r.Topic)!.Value;
+            if (reader.Read(r.Message.Value, kind, r.Message.Key, r.Message.Timestamp.UtcDateTime).IsValid) valid++;
+            seen++;
+        }
+        var elapsed = clock!.Elapsed.TotalSeconds;
+        consumer.Close();
+        if (valid != events) throw new InvalidOperationException($"{events - valid} events failed validation in the ceiling run");
+        return events / elapsed;
+    }
+
+    private static async Task<double> MeasurePipeline(EmbeddedStack stack, int events, CancellationToken ct)
+    {
+        await using var monitor = MonitorApp.Create(stack.MonitorSettings("bench-api-key-not-used-0000"), "http://127.0.0.1:0", l => l.SetMinimumLevel(LogLevel.Warning));
+        var status = monitor.Services.GetRequiredService<IngestStatus>();
+        await monitor.StartAsync(ct);
+        while (status.BatchesCommitted == 0) await Task.Delay(1, ct);
+        // From the first committed batch: group join and start-up are not throughput.
+        var clock = Stopwatch.StartNew();
+        var first = status.EventsCommitted;
+        while (status.EventsCommitted < events) await Task.Delay(5, ct);
+        var rate = (events - first) / clock.Elapsed.TotalSeconds;
+        await monitor.StopAsync(ct);
+        return rate;
+    }
+
+    private static async Task<long> UsedMemory(string redis)
+    {
+        await using var connection = await ConnectionMultiplexer.ConnectAsync($"{redis},allowAdmin=true");
+        var info = await connection.GetServers()[0].InfoAsync("memory");
+        return long.Parse(info.SelectMany(g => g).First(kv => kv.Key == "used_memory").Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<(long Count, double MeanBytes)> StoredStateSizes(string redis)
+    {
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis);
+        var server = connection.GetServers()[0];
+        var db = connection.GetDatabase();
+        long count = 0, bytes = 0;
+        await foreach (var key in server.KeysAsync(pattern: "stream:*:c:*", pageSize: 5000))
+        {
+            count++;
+            if (count <= 20_000) bytes += await db.StringLengthAsync(key);
+        }
+        return (count, bytes / (double)Math.Max(1, Math.Min(count, 20_000)));
+    }
+}
