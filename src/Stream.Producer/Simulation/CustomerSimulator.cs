@@ -23,6 +23,8 @@ public sealed class CustomerSimulator
         (EventType.SurveyResponse, 0.02), (EventType.Complaint, 0.02),
     ];
 
+    private static readonly DateTimeOffset FarFuture = new(2100, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     private readonly SimulationOptions _options;
 
     public CustomerSimulator(SimulationOptions options)
@@ -210,7 +212,8 @@ public sealed class CustomerSimulator
             1 => (RejectReason.SchemaViolation, ev.CustomerId, Encoding.UTF8.GetBytes(json.Replace("\"eventId\"", "\"eventID\"", StringComparison.Ordinal))),
             2 => (RejectReason.UnknownVersion, ev.CustomerId, Encoding.UTF8.GetBytes(json.Replace("\"schemaVersion\":1", "\"schemaVersion\":99", StringComparison.Ordinal))),
             3 => (RejectReason.KeyMismatch, ev.CustomerId + "-x", valid),
-            4 => (RejectReason.FutureTimestamp, ev.CustomerId, EventWriter.ToUtf8(ev with { OccurredAt = DateTimeOffset.UtcNow.AddDays(30) })),
+            // A fixed far-future date keeps the run deterministic and is implausible whenever it is sent.
+            4 => (RejectReason.FutureTimestamp, ev.CustomerId, EventWriter.ToUtf8(ev with { OccurredAt = FarFuture })),
             _ => (RejectReason.Oversize, ev.CustomerId, Encoding.UTF8.GetBytes(json[..^1] + ",\"pad\":\"" + new string('x', 70_000) + "\"}")),
         };
         return new SimulatedRecord(ev.Kind, key, value, null, reason, false);

@@ -1,0 +1,85 @@
+using System.Text;
+using Stream.Core.Events;
+
+namespace Stream.Core.Tests.Events;
+
+public sealed class EventReaderUnitTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+    private readonly EventReader _reader = new(new EventLimits { MaxEventBytes = 2048 });
+
+    private EventParseResult Read(string json, EventKind kind = EventKind.Transaction, string? key = "c-1") =>
+        _reader.Read(Encoding.UTF8.GetBytes(json), kind, key, Now);
+
+    private const string Purchase = """{"schemaVersion":1,"eventId":"e-1","customerId":"c-1","occurredAt":"2026-11-25T10:00:00.5+01:00","type":"purchase","orderId":"o-1","amount":12.5,"currency":"USD","quantity":2}""";
+
+    [Fact]
+    public void A_valid_purchase_is_read_with_its_fields()
+    {
+        var result = Read(Purchase);
+        Assert.True(result.IsValid, result.Detail);
+        var ev = result.Event;
+        Assert.Equal(EventType.Purchase, ev.Type);
+        Assert.Equal(new DateTimeOffset(2026, 11, 25, 9, 0, 0, 500, TimeSpan.Zero), ev.OccurredAt);
+        Assert.Equal(12.5m, ev.Amount);
+        Assert.Equal(2, ev.Quantity);
+    }
+
+    [Fact]
+    public void Writing_then_reading_gives_the_same_event()
+    {
+        var ev = Read(Purchase).Event!;
+        var again = _reader.Read(EventWriter.ToUtf8(ev), EventKind.Transaction, "c-1", Now);
+        Assert.Equal(ev, again.Event);
+    }
+
+    [Theory]
+    [InlineData("{\"schemaVersion\":1,", RejectReason.NotJson)]
+    [InlineData("[1,2]", RejectReason.SchemaViolation)]
+    [InlineData("{\"schemaVersion\":1,\"eventId\":\"e\"} trailing", RejectReason.NotJson)]
+    [InlineData("{\"schemaVersion\":7,\"eventId\":\"e\",\"customerId\":\"c-1\",\"occurredAt\":\"2026-11-25T10:00:00Z\",\"type\":\"purchase\"}", RejectReason.UnknownVersion)]
+    [InlineData("{\"schemaVersion\":1,\"eventId\":\"e\",\"customerId\":\"c-1\",\"occurredAt\":\"2026-11-25T10:00:00Z\",\"type\":\"purchase\",\"orderId\":\"o\",\"amount\":1,\"currency\":\"EUR\"}", RejectReason.UnsupportedCurrency)]
+    [InlineData("{\"schemaVersion\":1,\"eventId\":\"e\",\"customerId\":\"c-1\",\"occurredAt\":\"2026-11-25T10:00:00Z\",\"type\":\"purchase\",\"orderId\":\"o\",\"amount\":1,\"currency\":\"USD\",\"eventId\":\"x\"}", RejectReason.SchemaViolation)]
+    [InlineData("{\"schemaVersion\":1,\"eventId\":\"e\",\"customerId\":\"c-1\",\"occurredAt\":\"2026-11-25T10:00:00\",\"type\":\"purchase\",\"orderId\":\"o\",\"amount\":1,\"currency\":\"USD\"}", RejectReason.SchemaViolation)]
+    [InlineData("{\"schemaVersion\":1,\"eventId\":\"e\",\"customerId\":\"c-1\",\"occurredAt\":\"2026-11-25T10:00:00Z\",\"type\":\"login\"}", RejectReason.SchemaViolation)]
+    public void Bad_payloads_are_rejected_with_their_reason(string json, RejectReason reason)
+    {
+        var result = Read(json);
+        Assert.False(result.IsValid);
+        Assert.Equal(reason, result.Reason);
+        Assert.False(string.IsNullOrWhiteSpace(result.Detail));
+    }
+
+    [Fact]
+    public void The_record_key_must_be_the_customer_id()
+    {
+        Assert.Equal(RejectReason.KeyMismatch, Read(Purchase, key: "c-2").Reason);
+        Assert.Equal(RejectReason.KeyMismatch, Read(Purchase, key: null).Reason);
+    }
+
+    [Fact]
+    public void An_event_more_than_the_skew_after_its_record_timestamp_is_implausible()
+    {
+        var ahead = Purchase.Replace("2026-11-25T10:00:00.5+01:00", "2026-11-25T13:30:00Z", StringComparison.Ordinal);
+        Assert.Equal(RejectReason.FutureTimestamp, Read(ahead).Reason);
+        var slightlyAhead = Purchase.Replace("2026-11-25T10:00:00.5+01:00", "2026-11-25T12:30:00Z", StringComparison.Ordinal);
+        Assert.True(Read(slightlyAhead).IsValid);
+    }
+
+    [Fact]
+    public void Oversize_payloads_are_rejected_before_parsing()
+    {
+        var result = Read("{" + new string(' ', 3000) + "}");
+        Assert.Equal(RejectReason.Oversize, result.Reason);
+    }
+
+    [Theory]
+    [InlineData("2026-11-25T10:00:00Z", true)]
+    [InlineData("2026-11-25T10:00:00.1234567-05:30", true)]
+    [InlineData("2026-11-25T10:00:00.12345678Z", false)]
+    [InlineData("2026-11-25 10:00:00Z", false)]
+    [InlineData("2026-11-25T10:00:00+0100", false)]
+    [InlineData("2026-11-25", false)]
+    public void Only_rfc3339_timestamps_with_an_offset_have_the_right_shape(string ts, bool ok) =>
+        Assert.Equal(ok, EventReader.HasRfc3339Shape(Encoding.ASCII.GetBytes(ts)));
+}

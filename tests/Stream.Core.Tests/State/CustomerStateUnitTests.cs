@@ -1,0 +1,72 @@
+using Stream.Core.Events;
+using Stream.Core.State;
+
+namespace Stream.Core.Tests.State;
+
+public sealed class CustomerStateUnitTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 9, 0, 0, TimeSpan.Zero);
+
+    internal static CustomerEvent Purchase(string id, DateTimeOffset at, decimal amount) => new()
+    {
+        EventId = id, CustomerId = "c", OccurredAt = at, Type = EventType.Purchase, OrderId = "o-" + id, Amount = amount, Currency = "USD",
+    };
+
+    internal static CustomerEvent Login(string id, DateTimeOffset at) => new() { EventId = id, CustomerId = "c", OccurredAt = at, Type = EventType.Login };
+
+    [Fact]
+    public void Counts_amounts_times_and_distinct_purchase_days_accumulate()
+    {
+        var s = new CustomerState();
+        s.Apply(Purchase("a", T0, 10.25m));
+        s.Apply(Purchase("b", T0.AddHours(3), 4.75m));
+        s.Apply(Purchase("c", T0.AddDays(2), 1m));
+        s.Apply(Login("d", T0.AddDays(-1)));
+        Assert.Equal(3, s.Count(EventType.Purchase));
+        Assert.Equal(1, s.Count(EventType.Login));
+        Assert.Equal(16m, Money.FromUnits(s.AmountUnits(EventType.Purchase)));
+        Assert.Equal(2, s.PurchaseDays.DistinctDays);
+        Assert.Equal(T0.AddDays(-1).ToUnixTimeMilliseconds(), s.FirstEventAtMs);
+        Assert.Equal(T0.AddDays(2).ToUnixTimeMilliseconds(), s.LastEventAtMs);
+    }
+
+    [Fact]
+    public void A_redelivered_event_is_applied_once()
+    {
+        var s = new CustomerState();
+        Assert.True(s.Apply(Purchase("a", T0, 10m)));
+        Assert.False(s.Apply(Purchase("a", T0, 10m)));
+        Assert.Equal(1, s.Count(EventType.Purchase));
+        Assert.Equal(10m, Money.FromUnits(s.AmountUnits(EventType.Purchase)));
+    }
+
+    [Fact]
+    public void A_duplicate_older_than_the_remembered_window_of_its_topic_is_applied_again()
+    {
+        var s = new CustomerState();
+        s.Apply(Purchase("first", T0, 1m));
+        for (var i = 0; i < RecentEventIds.Capacity; i++) s.Apply(Purchase("p" + i, T0.AddMinutes(i + 1), 1m));
+        // Interactions do not push transactions out: the window is per contract.
+        for (var i = 0; i < 50; i++) s.Apply(Login("l" + i, T0));
+        Assert.True(s.Apply(Purchase("first", T0, 1m)));
+        Assert.False(s.Apply(Purchase("p7", T0.AddMinutes(8), 1m)));
+    }
+
+    [Fact]
+    public void The_latest_profile_by_event_time_wins_whatever_the_arrival_order()
+    {
+        CustomerEvent Profile(string id, int day, string region) => new()
+        {
+            EventId = id, CustomerId = "c", OccurredAt = T0.AddDays(day), Type = EventType.ProfileUpdated,
+            CustomerType = CustomerType.Enterprise, Region = region,
+        };
+        var a = new CustomerState();
+        a.Apply(Profile("p1", 1, "europe"));
+        a.Apply(Profile("p2", 5, "asia-pacific"));
+        var b = new CustomerState();
+        b.Apply(Profile("p2", 5, "asia-pacific"));
+        b.Apply(Profile("p1", 1, "europe"));
+        Assert.Equal("asia-pacific", a.Profile!.Region);
+        Assert.Equal(a.Profile, b.Profile);
+    }
+}
