@@ -29,6 +29,10 @@ public sealed class IngestPipelineTests
         await using var monitor = bed.CreateMonitor();
         await monitor.StartAsync();
         await Eventually.Until(() => bed.CaughtUp(ends), TimeSpan.FromSeconds(60), "the monitor to commit every offset");
+        var status = monitor.Services.GetRequiredService<Ingest.IngestStatus>();
+        var unique = records.Count(r => r.Event is not null && !r.IsDuplicate);
+        await Eventually.Until(() => Task.FromResult(status.EventsCommitted == unique && status.Rejected == rejects.Count), TimeSpan.FromSeconds(10),
+            "the last write to be reported");
 
         var expected = StreamTestBed.ExpectedStates(records);
         var stored = await bed.StoredStates();

@@ -1,0 +1,71 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+using Stream.Monitor.Tests.Support;
+using Stream.Producer.Simulation;
+
+namespace Stream.Monitor.Tests;
+
+public sealed class MonitorHostTests
+{
+    [Fact]
+    public async Task Api_serves_customer_state_only_with_the_key_and_health_and_metrics_answer()
+    {
+        using var bed = new StreamTestBed(partitions: 2);
+        var records = new CustomerSimulator(new SimulationOptions
+        {
+            Customers = 20, Seed = 1, Start = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero), Span = TimeSpan.FromDays(60),
+        }).Records().ToList();
+        bed.Produce(records);
+        var ends = bed.EndOffsets();
+        await using var monitor = bed.CreateMonitor();
+        await monitor.StartAsync();
+        await Eventually.Until(() => bed.CaughtUp(ends), TimeSpan.FromSeconds(60), "ingest");
+
+        using var http = new HttpClient { BaseAddress = new Uri(Address(monitor)) };
+        var customer = records.First(r => r.Event!.Type == Core.Events.EventType.Purchase).Key;
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync($"/api/customers/{customer}")).StatusCode);
+        http.DefaultRequestHeaders.Add("X-Api-Key", "wrong-key-wrong-key-wrong");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync($"/api/customers/{customer}")).StatusCode);
+
+        http.DefaultRequestHeaders.Remove("X-Api-Key");
+        http.DefaultRequestHeaders.Add("X-Api-Key", StreamTestBed.ApiKey);
+        var view = await http.GetFromJsonAsync<JsonElement>($"/api/customers/{customer}");
+        var purchases = records.Count(r => r.Key == customer && r.Event!.Type == Core.Events.EventType.Purchase);
+        Assert.Equal(purchases, view.GetProperty("counts").GetProperty("purchase").GetInt32());
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/customers/nobody")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/ready")).StatusCode);
+        var metrics = await http.GetStringAsync("/metrics");
+        Assert.Contains("stream_events_consumed_total{topic=\"customer.transactions\",type=\"purchase\"}", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain(customer, metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_setting_stops_start_up_with_a_message_naming_it()
+    {
+        using var bed = new StreamTestBed(partitions: 1);
+        await using var monitor = bed.CreateMonitor(extra: new Dictionary<string, string?> { ["Stream:Kafka:BootstrapServers"] = "" });
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => monitor.StartAsync());
+        Assert.Contains("Stream:Kafka:BootstrapServers", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Input_topics_with_different_partition_counts_make_the_monitor_unready_with_the_reason()
+    {
+        using var bed = new StreamTestBed(partitions: 2);
+        bed.Kafka.CreateTopic("other.transactions", 3);
+        await using var monitor = bed.CreateMonitor(extra: new Dictionary<string, string?> { ["Stream:Kafka:TransactionsTopic"] = "other.transactions" });
+        await monitor.StartAsync();
+        var status = monitor.Services.GetRequiredService<Ingest.IngestStatus>();
+        await Eventually.Until(() => Task.FromResult(status.FatalError is not null), TimeSpan.FromSeconds(30), "the layout check");
+        Assert.Contains("equal partition counts", status.FatalError, StringComparison.Ordinal);
+    }
+
+    private static string Address(WebApplication app) =>
+        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+}
