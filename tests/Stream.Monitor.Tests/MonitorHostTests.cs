@@ -43,6 +43,20 @@ public sealed class MonitorHostTests
         var metrics = await http.GetStringAsync("/metrics");
         Assert.Contains("stream_events_consumed_total{topic=\"customer.transactions\",type=\"purchase\"}", metrics, StringComparison.Ordinal);
         Assert.DoesNotContain(customer, metrics, StringComparison.Ordinal);
+
+        // Every metric the provisioned dashboard queries is one the monitor exports.
+        var dashboard = File.ReadAllText(Path.Combine(RepositoryRoot(), "grafana", "dashboards", "stream-ingest.json"));
+        var queried = System.Text.RegularExpressions.Regex.Matches(dashboard, "stream_[a-z_]+").Select(m => m.Value)
+            .Select(n => System.Text.RegularExpressions.Regex.Replace(n, "_(bucket|sum|count)$", "")).Distinct().ToList();
+        Assert.NotEmpty(queried);
+        Assert.All(queried, name => Assert.Contains($"# TYPE {name} ", metrics, StringComparison.Ordinal));
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Stream.sln"))) return dir.FullName;
+        throw new DirectoryNotFoundException("Stream.sln");
     }
 
     [Fact]
