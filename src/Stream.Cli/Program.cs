@@ -6,6 +6,8 @@ var root = new RootCommand("Stream: a real-time customer monitor on Kafka and Re
     DemoCommand.Create(),
     SimulateCommand.Create(),
     EmitCommand.Create(),
+    ReplayCommand.Create(),
+    SnapshotCommand.Create(),
     new Command("bench", "Benchmarks that print figures; long-running, not tests.") { BenchIngestCommand.Create() },
 };
 return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,39 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using StackExchange.Redis;
+using Stream.Monitor.Snapshots;
+using Stream.Monitor.Storage;
+
+namespace Stream.Cli.Commands;
+
+/// <summary><c>stream snapshot</c>: every customer's RFM values, scores and segment from the live state, as CSV.</summary>
+internal static class SnapshotCommand
+{
+    public static Command Create()
+    {
+        var asOf = new Option<string>("--as-of") { Description = "Day the snapshot is taken on (yyyy-MM-dd)", Required = true };
+        var output = new Option<FileInfo>("--out") { Description = "CSV file to write", Required = true };
+        var redis = new Option<string>("--redis")
+        {
+            Description = "Redis holding the monitor's state; default from STREAM_REDIS",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("STREAM_REDIS") ?? "localhost:6379",
+        };
+        var prefix = new Option<string>("--key-prefix") { Description = "The monitor's Stream:Redis:KeyPrefix", DefaultValueFactory = _ => "stream" };
+        var command = new Command("snapshot", "Write every customer's RFM metrics, scores and segment as CSV") { asOf, output, redis, prefix };
+        command.SetAction(async (parse, ct) =>
+        {
+            var day = DateOnly.ParseExact(parse.GetValue(asOf)!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            await using var connection = await ConnectionMultiplexer.ConnectAsync(parse.GetValue(redis)!);
+            var store = new CustomerStateStore(connection, new RedisKeys(parse.GetValue(prefix)!));
+            var partitions = await store.GetPartitionCountAsync()
+                ?? throw new InvalidOperationException("no monitor state found under that key prefix (no partition count stored)");
+            var scores = await RfmSnapshot.BuildAsync(store, partitions, day);
+            await using (var writer = new StreamWriter(parse.GetValue(output)!.FullName))
+                await RfmSnapshot.WriteCsvAsync(writer, scores);
+            AnsiConsole.MarkupLineInterpolated($"[green]{scores.Count:N0} customers written to {parse.GetValue(output)!.Name}[/]");
+            return 0;
+        });
+        return command;
+    }
+}
