@@ -12,10 +12,12 @@ public sealed class SchemaContractTests
 {
     private static readonly Dictionary<EventKind, JsonSchema> Schemas = new()
     {
-        [EventKind.Interaction] = JsonSchema.FromFile(RepositoryFiles.PathOf("schemas", "v1", "interaction.schema.json")),
-        [EventKind.Transaction] = JsonSchema.FromFile(RepositoryFiles.PathOf("schemas", "v1", "transaction.schema.json")),
-        [EventKind.Profile] = JsonSchema.FromFile(RepositoryFiles.PathOf("schemas", "v1", "customer-profile.schema.json")),
+        [EventKind.Interaction] = JsonSchema.FromFile(RepoPath("schemas", "v1", "interaction.schema.json")),
+        [EventKind.Transaction] = JsonSchema.FromFile(RepoPath("schemas", "v1", "transaction.schema.json")),
+        [EventKind.Profile] = JsonSchema.FromFile(RepoPath("schemas", "v1", "customer-profile.schema.json")),
     };
+
+    private static string RepoPath(params string[] parts) => Path.Combine([ReferenceData.RepositoryRoot(), .. parts]);
 
     private static readonly EvaluationOptions Strict = new() { RequireFormatValidation = true, OutputFormat = OutputFormat.List };
     private static readonly EventReader Reader = new(new EventLimits { MaxFutureSkew = TimeSpan.FromDays(36_500) });
@@ -25,7 +27,7 @@ public sealed class SchemaContractTests
     {
         var data = new TheoryData<string, string>();
         foreach (var contract in new[] { "interaction", "transaction", "customer-profile" })
-            foreach (var file in Directory.GetFiles(RepositoryFiles.PathOf("schemas", "examples", contract, validity), "*.json").Order())
+            foreach (var file in Directory.GetFiles(RepoPath("schemas", "examples", contract, validity), "*.json").Order())
                 data.Add(contract, Path.GetFileName(file));
         return data;
     }
@@ -34,7 +36,7 @@ public sealed class SchemaContractTests
     [MemberData(nameof(Examples), "valid")]
     public void Valid_examples_pass_the_schema_and_the_reader(string contract, string file)
     {
-        var json = File.ReadAllBytes(RepositoryFiles.PathOf("schemas", "examples", contract, "valid", file));
+        var json = File.ReadAllBytes(RepoPath("schemas", "examples", contract, "valid", file));
         var kind = KindOf(contract);
         Assert.True(SchemaAccepts(kind, json), $"schema rejects {contract}/{file}");
         var result = Reader.Read(json, kind, CustomerIdOf(json), RecordTime);
@@ -45,7 +47,7 @@ public sealed class SchemaContractTests
     [MemberData(nameof(Examples), "invalid")]
     public void Invalid_examples_fail_the_schema_and_the_reader(string contract, string file)
     {
-        var json = File.ReadAllBytes(RepositoryFiles.PathOf("schemas", "examples", contract, "invalid", file));
+        var json = File.ReadAllBytes(RepoPath("schemas", "examples", contract, "invalid", file));
         var kind = KindOf(contract);
         Assert.False(SchemaAccepts(kind, json), $"schema accepts {contract}/{file}");
         var result = Reader.Read(json, kind, CustomerIdOf(json), RecordTime);

@@ -1,4 +1,4 @@
-namespace Stream.Monitor.Tests.Support;
+namespace Stream.Tests.Shared;
 
 /// <summary>The shared reference data sets: <c>STREAM_DATA_DIR</c>, else <c>../shared/data</c> beside the repository.</summary>
 public static class ReferenceData
