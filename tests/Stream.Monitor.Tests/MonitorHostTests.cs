@@ -52,6 +52,27 @@ public sealed class MonitorHostTests
         Assert.All(queried, name => Assert.Contains($"# TYPE {name} ", metrics, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_missing_setting_stops_start_up_with_a_message_naming_it()
+    {
+        using var bed = new StreamTestBed(partitions: 1);
+        await using var monitor = bed.CreateMonitor(extra: new Dictionary<string, string?> { ["Stream:Kafka:BootstrapServers"] = "" });
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => monitor.StartAsync());
+        Assert.Contains("Stream:Kafka:BootstrapServers", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Input_topics_with_different_partition_counts_make_the_monitor_unready_with_the_reason()
+    {
+        using var bed = new StreamTestBed(partitions: 2);
+        bed.Kafka.CreateTopic("other.transactions", 3);
+        await using var monitor = bed.CreateMonitor(extra: new Dictionary<string, string?> { ["Stream:Kafka:TransactionsTopic"] = "other.transactions" });
+        await monitor.StartAsync();
+        var status = monitor.Services.GetRequiredService<Ingest.IngestStatus>();
+        await Eventually.Until(() => Task.FromResult(status.FatalError is not null), TimeSpan.FromSeconds(30), "the layout check");
+        Assert.Contains("equal partition counts", status.FatalError, StringComparison.Ordinal);
+    }
+
     private static string Address(WebApplication app) =>
         app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 }
