@@ -21,6 +21,7 @@ public sealed class CustomerState
 
     public long EventCount { get; internal set; }
     public PurchaseDays PurchaseDays { get; } = new();
+    public ActivityWindows Windows { get; } = new();
     private readonly RecentEventIds[] _recentIds = [new(), new(), new()];
 
     /// <summary>Recently applied event fingerprints of one contract.</summary>
@@ -50,8 +51,9 @@ public sealed class CustomerState
         if (ev.Type.CarriesAmount() && ev.Amount is { } amount)
             _amounts[(int)ev.Type - FirstAmountType] += Money.ToUnits(amount);
 
-        if (ev.Type == EventType.Purchase)
-            PurchaseDays.Add(PurchaseDays.DayNumber(at));
+        var day = PurchaseDays.DayNumber(at);
+        if (ev.Type == EventType.Purchase) PurchaseDays.Add(day);
+        Windows.Apply(ev, day);
 
         if (ev.Type == EventType.ProfileUpdated)
         {

@@ -9,11 +9,11 @@ namespace Stream.Core.State;
 /// </summary>
 public static class CustomerStateCodec
 {
-    public const byte FormatVersion = 1;
+    public const byte FormatVersion = 2;
 
     /// <summary>Upper bound of an encoded state, for sizing buffers.</summary>
     public const int MaxSize = 1 + 3 * 10 + 3 + EventTypes.Count * 5 + CustomerState.AmountTypes * 10
-        + 3 * 5 + 1 + PurchaseDays.Words * 8 + 3 * (1 + RecentEventIds.Capacity * 8) + 1 + 3 * 256 + 3 * 10 + 8;
+        + 3 * 5 + 1 + PurchaseDays.Words * 8 + 3 * (1 + RecentEventIds.Capacity * 8) + 2 * 5 + (ActivityWindows.DailyLength + ActivityWindows.WeeklyLength + 2) * (5 + 1 + 7 * 10) + 1 + 3 * 256 + 3 * 10 + 8;
 
     private static readonly EventKind[] Kinds = Enum.GetValues<EventKind>();
 
@@ -61,6 +61,9 @@ public static class CustomerStateCodec
             w.Byte((byte)words);
             for (var i = 0; i < words; i++) w.Fixed64(days.Bitmap[i]);
         }
+
+        EncodeRing(ref w, state.Windows.Daily, PurchaseDays.DayNumber(state.LastEventAtMs));
+        EncodeRing(ref w, state.Windows.Weekly, ActivityWindows.WeekOf(PurchaseDays.DayNumber(state.LastEventAtMs)));
 
         for (var k = 0; k < Kinds.Length; k++)
         {
@@ -116,6 +119,9 @@ public static class CustomerStateCodec
             for (var i = 0; i < words; i++) days.Bitmap[i] = r.Fixed64();
         }
 
+        DecodeRing(ref r, state.Windows.Daily, PurchaseDays.DayNumber(state.LastEventAtMs));
+        DecodeRing(ref r, state.Windows.Weekly, ActivityWindows.WeekOf(PurchaseDays.DayNumber(state.LastEventAtMs)));
+
         foreach (var kind in Kinds)
         {
             var ids = state.RecentEventIds(kind);
@@ -142,5 +148,45 @@ public static class CustomerStateCodec
         }
         if (!r.AtEnd) throw new FormatException("customer state has trailing bytes");
         return state;
+    }
+
+    /// <summary>Ring: the number of kept buckets, then for each (newest first) its distance back from the
+    /// previous one (the first from the last event's bucket), a bitmask of non-zero counters and their values.</summary>
+    private static void EncodeRing(ref VarintWriter w, BucketRing ring, int reference)
+    {
+        var buckets = ring.Buckets;
+        w.Unsigned((ulong)buckets.Length);
+        var previous = reference;
+        for (var i = buckets.Length - 1; i >= 0; i--)
+        {
+            w.Signed(previous - buckets[i]);
+            previous = buckets[i];
+            var counters = ring.CountersAt(i);
+            byte mask = 0;
+            for (var c = 0; c < counters.Length; c++)
+                if (counters[c] != 0) mask |= (byte)(1 << c);
+            w.Byte(mask);
+            for (var c = 0; c < counters.Length; c++)
+                if (counters[c] != 0) w.Signed(counters[c]);
+        }
+    }
+
+    private static void DecodeRing(ref VarintReader r, BucketRing ring, int reference)
+    {
+        var n = (int)r.Unsigned();
+        if (n == 0) return;
+        var buckets = new int[n];
+        var values = new long[n * BucketRing.Counters];
+        var previous = reference;
+        for (var i = 0; i < n; i++)
+        {
+            buckets[i] = previous - (int)r.Signed();
+            previous = buckets[i];
+            var mask = r.Byte();
+            for (var c = 0; c < BucketRing.Counters; c++)
+                values[i * BucketRing.Counters + c] = (mask & (1 << c)) != 0 ? r.Signed() : 0;
+        }
+        // Written newest first; restored oldest first.
+        for (var i = n - 1; i >= 0; i--) ring.Restore(buckets[i], values.AsSpan(i * BucketRing.Counters, BucketRing.Counters));
     }
 }

@@ -1,0 +1,68 @@
+using Stream.Core.Events;
+
+namespace Stream.Core.State;
+
+/// <summary>
+/// Rolling event-time windows of one customer, kept as buckets so memory stays bounded: 40 daily buckets
+/// (exact windows up to 40 days: 7 and 30 days, and the 7-vs-28-day engagement baseline) and 53 weekly
+/// buckets for longer windows (90 and 365 days, and 90-vs-prior-90 spend). A long window is week-aligned:
+/// the current week plus the ⌈W/7⌉−1 weeks before it, so a "365-day" window covers 365–371 days.
+/// Windows are evaluated as of a day (the watermark, or a requested date), so they expire for customers who
+/// send nothing. Days are UTC calendar days; weeks are whole weeks since 1970-01-01.
+/// </summary>
+public sealed class ActivityWindows
+{
+    public const int DailyLength = 40;
+    public const int WeeklyLength = 53;
+
+    public BucketRing Daily { get; } = new(DailyLength);
+    public BucketRing Weekly { get; } = new(WeeklyLength);
+
+    public static int WeekOf(int day) => (int)Math.Floor(day / 7.0);
+
+    public void Add(int day, WindowCounter counter, long amount)
+    {
+        Daily.Add(day, counter, amount);
+        Weekly.Add(WeekOf(day), counter, amount);
+    }
+
+    public void Apply(CustomerEvent ev, int day)
+    {
+        if (ev.Kind == EventKind.Interaction) Add(day, WindowCounter.Interactions, 1);
+        switch (ev.Type)
+        {
+            case EventType.Purchase:
+                Add(day, WindowCounter.Purchases, 1);
+                Add(day, WindowCounter.SpendUnits, Money.ToUnits(ev.Amount ?? 0));
+                break;
+            case EventType.Refund:
+                Add(day, WindowCounter.RefundUnits, Money.ToUnits(ev.Amount ?? 0));
+                break;
+            case EventType.Complaint:
+                Add(day, WindowCounter.Complaints, 1);
+                break;
+            case EventType.SurveyResponse when ev.Nps is { } nps:
+                Add(day, WindowCounter.NpsSum, nps);
+                Add(day, WindowCounter.NpsAnswers, 1);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// The counter over the <paramref name="windowDays"/> days ending on <paramref name="asOfDay"/>: daily
+    /// buckets up to <see cref="DailyLength"/> days, week-aligned weekly buckets beyond (up to 53 weeks).
+    /// <paramref name="asOfDay"/> should not precede the newest event (the watermark never does).
+    /// </summary>
+    public long Sum(WindowCounter counter, int asOfDay, int windowDays)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(windowDays, 1);
+        if (windowDays <= DailyLength) return Daily.Sum(counter, asOfDay, windowDays);
+        var weeks = (windowDays + 6) / 7;
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(weeks, WeeklyLength, nameof(windowDays));
+        return Weekly.Sum(counter, WeekOf(asOfDay), weeks);
+    }
+
+    /// <summary>The counter over days <c>(asOf − offset − length, asOf − offset]</c>, for baselines before a recent window.</summary>
+    public long SumDailyBefore(WindowCounter counter, int asOfDay, int offsetDays, int lengthDays) =>
+        Daily.Sum(counter, asOfDay - offsetDays, lengthDays);
+}

@@ -1,0 +1,13 @@
+namespace Stream.Core.State;
+
+/// <summary>What the rolling windows count. Persisted by position: append only.</summary>
+public enum WindowCounter
+{
+    Purchases,
+    SpendUnits,
+    RefundUnits,
+    Interactions,
+    Complaints,
+    NpsSum,
+    NpsAnswers,
+}
