@@ -36,6 +36,14 @@ public sealed class MonitorHostTests
         var view = await http.GetFromJsonAsync<JsonElement>($"/api/customers/{customer}");
         var purchases = records.Count(r => r.Key == customer && r.Event!.Type == Core.Events.EventType.Purchase);
         Assert.Equal(purchases, view.GetProperty("counts").GetProperty("purchase").GetInt32());
+        // Windows are as of the partition's watermark (event time, never the wall clock): inside the simulated span.
+        var asOf = DateTime.Parse(view.GetProperty("asOf").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        var lastEvent = records.Where(r => r.Key == customer).Max(r => r.Event!.OccurredAt).UtcDateTime.Date;
+        Assert.InRange(asOf, lastEvent, new DateTime(2025, 3, 2));
+        var purchases30 = records.Count(r => r.Key == customer && r.Event!.Type == Core.Events.EventType.Purchase
+            && r.Event.OccurredAt.UtcDateTime.Date > asOf.AddDays(-30));
+        Assert.Equal(purchases30, view.GetProperty("signals").GetProperty("purchases30d").GetInt64());
+        Assert.False(string.IsNullOrEmpty(view.GetProperty("stage").GetString()));
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/customers/nobody")).StatusCode);
 
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/live")).StatusCode);

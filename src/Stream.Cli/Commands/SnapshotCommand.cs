@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 using StackExchange.Redis;
+using Stream.Core.Analytics;
 using Stream.Monitor.Snapshots;
 using Stream.Monitor.Storage;
 
@@ -20,7 +21,7 @@ internal static class SnapshotCommand
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("STREAM_REDIS") ?? "localhost:6379",
         };
         var prefix = new Option<string>("--key-prefix") { Description = "The monitor's Stream:Redis:KeyPrefix", DefaultValueFactory = _ => "stream" };
-        var command = new Command("snapshot", "Write every customer's RFM metrics, scores and segment as CSV") { asOf, output, redis, prefix };
+        var command = new Command("snapshot", "Write every customer's RFM metrics, scores, segment, value tier and lifecycle stage as CSV") { asOf, output, redis, prefix };
         command.SetAction(async (parse, ct) =>
         {
             var day = DateOnly.ParseExact(parse.GetValue(asOf)!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -28,10 +29,14 @@ internal static class SnapshotCommand
             var store = new CustomerStateStore(connection, new RedisKeys(parse.GetValue(prefix)!));
             var partitions = await store.GetPartitionCountAsync()
                 ?? throw new InvalidOperationException("no monitor state found under that key prefix (no partition count stored)");
-            var scores = await RfmSnapshot.BuildAsync(store, partitions, day);
+            var snapshot = await CustomerSnapshot.BuildAsync(store, partitions, day, new AnalyticsOptions());
             await using (var writer = new StreamWriter(parse.GetValue(output)!.FullName))
-                await RfmSnapshot.WriteCsvAsync(writer, scores);
-            AnsiConsole.MarkupLineInterpolated($"[green]{scores.Count:N0} customers written to {parse.GetValue(output)!.Name}[/]");
+                await CustomerSnapshot.WriteCsvAsync(writer, snapshot);
+            var table = new Table().AddColumns("tier", "customers", "share of customers", "value (365 d)", "share of value");
+            foreach (var t in snapshot.Tiers)
+                table.AddRow(t.Tier.ToString().ToLowerInvariant(), $"{t.Customers:N0}", $"{t.CustomerShare:P1}", $"{Stream.Core.Events.Money.FromUnits(t.ValueUnits):N2}", $"{t.ValueShare:P1}");
+            AnsiConsole.Write(table);
+            AnsiConsole.MarkupLineInterpolated($"[green]{snapshot.Rows.Count:N0} customers written to {parse.GetValue(output)!.Name}[/]");
             return 0;
         });
         return command;

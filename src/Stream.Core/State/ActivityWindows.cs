@@ -62,6 +62,9 @@ public sealed class ActivityWindows
         return Weekly.Sum(counter, WeekOf(asOfDay), weeks);
     }
 
+    /// <summary>The counter over the <paramref name="weeks"/> whole weeks before the <paramref name="weeks"/> ending with the week of <paramref name="asOfDay"/>.</summary>
+    public long SumWeeksBefore(WindowCounter counter, int asOfDay, int weeks) => Weekly.Sum(counter, WeekOf(asOfDay) - weeks, weeks);
+
     /// <summary>The counter over days <c>(asOf − offset − length, asOf − offset]</c>, for baselines before a recent window.</summary>
     public long SumDailyBefore(WindowCounter counter, int asOfDay, int offsetDays, int lengthDays) =>
         Daily.Sum(counter, asOfDay - offsetDays, lengthDays);

@@ -1,3 +1,4 @@
+using Stream.Core.Analytics;
 using Stream.Core.Events;
 using Stream.Core.State;
 
@@ -14,9 +15,19 @@ public sealed record CustomerView(
     int DistinctPurchaseDays,
     DateOnly? FirstPurchaseDay,
     DateOnly? LastPurchaseDay,
-    ProfileView? Profile)
+    ProfileView? Profile,
+    DateOnly AsOf,
+    string Stage,
+    CustomerSignals Signals)
 {
-    public static CustomerView From(string customerId, CustomerState s) => new(
+    public static CustomerView From(string customerId, CustomerState s, DateTimeOffset asOf, AnalyticsOptions options)
+    {
+        var day = EpochDays.Of(DateOnly.FromDateTime(asOf.UtcDateTime));
+        var signals = CustomerSignals.Of(s, day, options);
+        return From(customerId, s, DateOnly.FromDateTime(asOf.UtcDateTime), Lifecycle.Classify(s, day, signals, options).ToString().ToLowerInvariant(), signals);
+    }
+
+    private static CustomerView From(string customerId, CustomerState s, DateOnly asOf, string stage, CustomerSignals signals) => new(
         customerId,
         DateTimeOffset.FromUnixTimeMilliseconds(s.FirstEventAtMs),
         DateTimeOffset.FromUnixTimeMilliseconds(s.LastEventAtMs),
@@ -24,11 +35,12 @@ public sealed record CustomerView(
         EventTypes.All.Where(t => s.Count(t) > 0).ToDictionary(t => t.WireName(), s.Count),
         EventTypes.All.Where(t => t.CarriesAmount() && s.Count(t) > 0).ToDictionary(t => t.WireName(), t => Money.FromUnits(s.AmountUnits(t))),
         s.PurchaseDays.DistinctDays,
-        s.PurchaseDays.DistinctDays > 0 ? DateOnly.FromDayNumber(s.PurchaseDays.FirstDay + EpochDay) : null,
-        s.PurchaseDays.DistinctDays > 0 ? DateOnly.FromDayNumber(s.PurchaseDays.LastDay + EpochDay) : null,
-        s.Profile is { } p ? new ProfileView(p.CustomerType.ToString().ToLowerInvariant(), p.Industry, p.Region, p.SignupDate) : null);
-
-    private static readonly int EpochDay = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
+        s.PurchaseDays.DistinctDays > 0 ? EpochDays.ToDate(s.PurchaseDays.FirstDay) : null,
+        s.PurchaseDays.DistinctDays > 0 ? EpochDays.ToDate(s.PurchaseDays.LastDay) : null,
+        s.Profile is { } p ? new ProfileView(p.CustomerType.ToString().ToLowerInvariant(), p.Industry, p.Region, p.SignupDate) : null,
+        asOf,
+        stage,
+        signals);
 }
 
 public sealed record ProfileView(string CustomerType, string? Industry, string? Region, DateOnly? SignupDate);

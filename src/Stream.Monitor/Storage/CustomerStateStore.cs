@@ -85,16 +85,25 @@ public sealed class CustomerStateStore(IConnectionMultiplexer redis, RedisKeys k
         return (long)result == 1;
     }
 
-    /// <summary>Finds one customer's state by asking every partition (the API's read path).</summary>
-    public async Task<CustomerState?> FindAsync(string customerId, int partitions)
+    /// <summary>Finds one customer's state, and the partition holding it, by asking every partition (the API's read path).</summary>
+    public async Task<(int Partition, CustomerState State)?> FindAsync(string customerId, int partitions)
     {
         var db = Db;
         var lookups = Enumerable.Range(0, partitions).Select(p => db.StringGetAsync(Keys.Customer(p, customerId))).ToArray();
-        foreach (var value in await Task.WhenAll(lookups))
+        var values = await Task.WhenAll(lookups);
+        for (var p = 0; p < values.Length; p++)
         {
-            if (!value.IsNull) return CustomerStateCodec.Decode((byte[])value!);
+            if (!values[p].IsNull) return (p, CustomerStateCodec.Decode((byte[])values[p]!));
         }
         return null;
+    }
+
+    /// <summary>The partition's event-time progress: the greatest of its topics' stored watermarks.</summary>
+    public async Task<DateTimeOffset?> WatermarkAsync(int partition)
+    {
+        var entries = await Db.HashGetAllAsync(Keys.Offsets(partition));
+        var marks = entries.Where(e => ((string)e.Name!).StartsWith("wm:", StringComparison.Ordinal)).Select(e => (long)e.Value).ToList();
+        return marks.Count == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(marks.Max());
     }
 
     /// <summary>Every stored customer of a partition (snapshots and tests; SCAN, never KEYS).</summary>

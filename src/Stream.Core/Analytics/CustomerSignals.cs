@@ -1,0 +1,62 @@
+using Stream.Core.State;
+
+namespace Stream.Core.Analytics;
+
+/// <summary>
+/// One customer's windowed activity and drop signals as of a day. Ratios are null where the baseline is
+/// below its guard, so quiet customers never look like drops.
+/// </summary>
+public sealed record CustomerSignals(
+    long Interactions7d,
+    long Interactions30d,
+    long Purchases30d,
+    long Purchases90d,
+    long Purchases365d,
+    long NetSpend90dUnits,
+    long NetSpend365dUnits,
+    long Complaints90d,
+    double? AverageNps90d,
+    double InteractionBaselinePerWeek,
+    double? EngagementRatio,
+    long PriorNetSpendUnits,
+    double? SpendRatio,
+    int DistinctPurchaseDays365d)
+{
+    public bool EngagementDrop(AnalyticsOptions o) => EngagementRatio < o.DropRatio;
+
+    public bool SpendDrop(AnalyticsOptions o) => SpendRatio < o.DropRatio;
+
+    public static CustomerSignals Of(CustomerState state, int asOfDay, AnalyticsOptions o)
+    {
+        var w = state.Windows;
+        long Net(int days) => w.Sum(WindowCounter.SpendUnits, asOfDay, days) - w.Sum(WindowCounter.RefundUnits, asOfDay, days);
+        var recent = w.Sum(WindowCounter.Interactions, asOfDay, o.RecentDays);
+        var baselinePerWeek = w.SumDailyBefore(WindowCounter.Interactions, asOfDay, o.RecentDays, o.BaselineDays) * 7.0 / o.BaselineDays;
+        double? engagement = baselinePerWeek >= o.MinBaselinePerWeek ? recent * 7.0 / o.RecentDays / baselinePerWeek : null;
+
+        var spendWeeks = (o.SpendDays + 6) / 7;
+        var prior = w.SumWeeksBefore(WindowCounter.SpendUnits, asOfDay, spendWeeks) - w.SumWeeksBefore(WindowCounter.RefundUnits, asOfDay, spendWeeks);
+        var recentSpend = Net(o.SpendDays);
+        double? spendRatio = prior >= o.MinBaselineSpendUnits ? recentSpend / (double)prior : null;
+
+        var answers = w.Sum(WindowCounter.NpsAnswers, asOfDay, 90);
+        var days = state.PurchaseDays;
+        var distinct365 = 0;
+        for (var d = asOfDay - 364; d <= asOfDay; d++) if (days.Contains(d)) distinct365++;
+        return new CustomerSignals(
+            recent,
+            w.Sum(WindowCounter.Interactions, asOfDay, 30),
+            w.Sum(WindowCounter.Purchases, asOfDay, 30),
+            w.Sum(WindowCounter.Purchases, asOfDay, 90),
+            w.Sum(WindowCounter.Purchases, asOfDay, 365),
+            recentSpend,
+            Net(365),
+            w.Sum(WindowCounter.Complaints, asOfDay, 90),
+            answers > 0 ? w.Sum(WindowCounter.NpsSum, asOfDay, 90) / (double)answers : null,
+            baselinePerWeek,
+            engagement,
+            prior,
+            spendRatio,
+            distinct365);
+    }
+}

@@ -1,0 +1,52 @@
+namespace Stream.Core.Analytics;
+
+/// <summary>Value tiers by contribution share: differentiated service per tier.</summary>
+public enum ValueTier
+{
+    Premium,
+    Growth,
+    Potential,
+    Marginal,
+}
+
+/// <summary>One tier's share of the customers and of the value, the Pareto picture of the base.</summary>
+public sealed record TierShare(ValueTier Tier, int Customers, double CustomerShare, long ValueUnits, double ValueShare);
+
+public static class ValueTiers
+{
+    /// <summary>
+    /// Ranks customers by value (descending; ties by customer id) and closes each tier where the cumulative
+    /// share of total value first reaches its threshold: the premium tier is the fewest customers that together
+    /// make PremiumValueShare of value. Customers with no positive value are marginal.
+    /// </summary>
+    public static Dictionary<string, ValueTier> Assign(IReadOnlyList<(string CustomerId, long ValueUnits)> customers, AnalyticsOptions o)
+    {
+        var ranked = customers.OrderByDescending(c => c.ValueUnits).ThenBy(c => c.CustomerId, CustomerIdComparer.Instance).ToList();
+        var total = (double)ranked.Where(c => c.ValueUnits > 0).Sum(c => c.ValueUnits);
+        var tiers = new Dictionary<string, ValueTier>(ranked.Count, StringComparer.Ordinal);
+        double cumulative = 0;
+        foreach (var (id, value) in ranked)
+        {
+            // The customer is placed by the share reached before it, so each tier includes the one that crosses its line.
+            var before = total > 0 ? cumulative / total : 1;
+            tiers[id] = value <= 0 ? ValueTier.Marginal
+                : before < o.PremiumValueShare ? ValueTier.Premium
+                : before < o.GrowthValueShare ? ValueTier.Growth
+                : before < o.PotentialValueShare ? ValueTier.Potential
+                : ValueTier.Marginal;
+            if (value > 0) cumulative += value;
+        }
+        return tiers;
+    }
+
+    public static IReadOnlyList<TierShare> Shares(IReadOnlyList<(string CustomerId, long ValueUnits)> customers, IReadOnlyDictionary<string, ValueTier> tiers)
+    {
+        var total = Math.Max(1, customers.Sum(c => Math.Max(0, c.ValueUnits)));
+        return Enum.GetValues<ValueTier>().Select(t =>
+        {
+            var members = customers.Where(c => tiers[c.CustomerId] == t).ToList();
+            var value = members.Sum(c => Math.Max(0, c.ValueUnits));
+            return new TierShare(t, members.Count, members.Count / (double)Math.Max(1, customers.Count), value, value / (double)total);
+        }).ToList();
+    }
+}

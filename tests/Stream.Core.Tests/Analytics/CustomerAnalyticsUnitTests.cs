@@ -1,0 +1,77 @@
+using Stream.Core.Analytics;
+using Stream.Core.Events;
+using Stream.Core.State;
+
+namespace Stream.Core.Tests.Analytics;
+
+public sealed class CustomerAnalyticsUnitTests
+{
+    private static readonly AnalyticsOptions Options = new();
+    private static readonly DateTimeOffset Epoch = DateTimeOffset.UnixEpoch;
+    private const int Today = 20_000;
+    private int _id;
+
+    private CustomerEvent Purchase(int day, decimal amount) => new()
+    {
+        EventId = "p" + _id++, CustomerId = "c", OccurredAt = Epoch.AddDays(day).AddHours(12), Type = EventType.Purchase,
+        OrderId = "o", Amount = amount, Currency = "USD",
+    };
+
+    private CustomerEvent Login(int day) => new() { EventId = "l" + _id++, CustomerId = "c", OccurredAt = Epoch.AddDays(day).AddHours(9), Type = EventType.Login };
+
+    private CustomerState State(params CustomerEvent[] events)
+    {
+        var s = new CustomerState();
+        foreach (var e in events) s.Apply(e);
+        return s;
+    }
+
+    private LifecycleStage Stage(CustomerState s) => Lifecycle.Classify(s, Today, CustomerSignals.Of(s, Today, Options), Options);
+
+    [Fact]
+    public void Tiers_close_where_cumulative_value_crosses_each_share()
+    {
+        long[] values = [700, 100, 50, 50, 40, 30, 20, 5, 5, 0];
+        var customers = values.Select((v, i) => ((i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), v)).ToList();
+        var tiers = ValueTiers.Assign(customers, Options);
+        Assert.Equal(
+            [ValueTier.Premium, ValueTier.Growth, ValueTier.Growth, ValueTier.Growth, ValueTier.Potential, ValueTier.Potential, ValueTier.Potential,
+             ValueTier.Marginal, ValueTier.Marginal, ValueTier.Marginal],
+            customers.Select(c => tiers[c.Item1]));
+        var shares = ValueTiers.Shares(customers, tiers);
+        Assert.Equal(0.1, shares[0].CustomerShare, 12);
+        Assert.Equal(0.7, shares[0].ValueShare, 12);
+    }
+
+    [Fact]
+    public void Falling_interaction_against_the_customers_own_baseline_is_a_drop_and_quiet_customers_are_not()
+    {
+        var events = new List<CustomerEvent>();
+        for (var d = Today - 34; d <= Today - 7; d++) events.Add(Login(d));
+        events.Add(Login(Today - 2));
+        var busy = State([.. events]);
+        var signals = CustomerSignals.Of(busy, Today, Options);
+        Assert.Equal(1, signals.Interactions7d);
+        Assert.Equal(7.0, signals.InteractionBaselinePerWeek, 9);
+        Assert.True(signals.EngagementDrop(Options));
+
+        var quiet = State(Login(Today - 20), Login(Today - 1));
+        var q = CustomerSignals.Of(quiet, Today, Options);
+        Assert.Null(q.EngagementRatio);
+        Assert.False(q.EngagementDrop(Options));
+    }
+
+    [Fact]
+    public void Lifecycle_stages_follow_the_rules()
+    {
+        Assert.Equal(LifecycleStage.Prospect, Stage(State(Login(Today))));
+        Assert.Equal(LifecycleStage.New, Stage(State(Purchase(Today - 10, 20))));
+        Assert.Equal(LifecycleStage.Churned, Stage(State(Purchase(Today - 400, 20))));
+        Assert.Equal(LifecycleStage.Dormant, Stage(State(Purchase(Today - 200, 20))));
+        Assert.Equal(LifecycleStage.Reactivated, Stage(State(Purchase(Today - 300, 20), Purchase(Today - 5, 20))));
+        Assert.Equal(LifecycleStage.Declining, Stage(State(Purchase(Today - 150, 500), Purchase(Today - 100, 500), Purchase(Today - 3, 20))));
+        Assert.Equal(LifecycleStage.Growing, Stage(State(Purchase(Today - 120, 50), Purchase(Today - 60, 200), Purchase(Today - 3, 200))));
+        Assert.Equal(LifecycleStage.Mature, Stage(State(Purchase(Today - 500, 50), Purchase(Today - 150, 50), Purchase(Today - 20, 50))));
+        Assert.Equal(LifecycleStage.Active, Stage(State(Purchase(Today - 200 + 30, 50), Purchase(Today - 20, 50))));
+    }
+}
