@@ -21,6 +21,7 @@ public static class MonitorServiceExtensions
         services.AddValidatedOptions<RedisOptions>(RedisOptions.Section);
         services.AddValidatedOptions<IngestOptions>(IngestOptions.Section);
         services.AddValidatedOptions<ApiOptions>(ApiOptions.Section);
+        services.AddOptions<Core.Analytics.AnalyticsOptions>().BindConfiguration("Stream:Analytics");
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IConnectionMultiplexer>(sp =>

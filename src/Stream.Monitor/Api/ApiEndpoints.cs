@@ -9,15 +9,15 @@ public static class ApiEndpoints
     {
         var api = app.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>();
 
-        var analytics = new Core.Analytics.AnalyticsOptions();
-        api.MapGet("/customers/{customerId}", async (string customerId, CustomerStateStore store, IngestStatus status) =>
+        api.MapGet("/customers/{customerId}", async (string customerId, CustomerStateStore store, IngestStatus status,
+            Microsoft.Extensions.Options.IOptions<Core.Analytics.AnalyticsOptions> analyticsOptions) =>
         {
             var partitions = status.PartitionCount > 0 ? status.PartitionCount : await store.GetPartitionCountAsync() ?? 0;
             if (await store.FindAsync(customerId, partitions) is not { } found) return Results.NotFound();
             // Windows are evaluated as of the partition's event-time watermark, never the wall clock.
             var asOf = await store.WatermarkAsync(found.Partition) ?? DateTimeOffset.FromUnixTimeMilliseconds(found.State.LastEventAtMs);
             var lastEvent = DateTimeOffset.FromUnixTimeMilliseconds(found.State.LastEventAtMs);
-            return Results.Ok(CustomerView.From(customerId, found.State, asOf > lastEvent ? asOf : lastEvent, analytics));
+            return Results.Ok(CustomerView.From(customerId, found.State, asOf > lastEvent ? asOf : lastEvent, analyticsOptions.Value));
         });
 
         api.MapGet("/status", (IngestStatus status) => Results.Ok(new
