@@ -8,6 +8,7 @@ var root = new RootCommand("Stream: a real-time customer monitor on Kafka and Re
     EmitCommand.Create(),
     ReplayCommand.Create(),
     SnapshotCommand.Create(),
+    FitCommand.Create(),
     new Command("bench", "Benchmarks that print figures; long-running, not tests.") { BenchIngestCommand.Create() },
 };
 return await root.Parse(args).InvokeAsync();
