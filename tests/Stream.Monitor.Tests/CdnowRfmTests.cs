@@ -1,3 +1,4 @@
+using System.Globalization;
 using Stream.Monitor.Snapshots;
 using Xunit.Abstractions;
 using Stream.Monitor.Storage;
@@ -48,5 +49,23 @@ public sealed class CdnowRfmTests(ITestOutputHelper output)
         var premium = snapshot.Tiers.Single(t => t.Tier == Core.Analytics.ValueTier.Premium);
         Assert.InRange(premium.ValueShare, 0.70, 0.72);
         Assert.InRange(premium.CustomerShare, 0.05, 0.30);
+
+        // Churn and value models fitted on the live state reproduce the batch library's per-customer scores
+        // (the data set's tolerance for fitted parameters: 1e-3 relative per customer, 1e-4 on the total).
+        Assert.NotNull(snapshot.ChurnModel);
+        var predictions = File.ReadLines(ReferenceData.PathOf("cdnow", "predictions.csv")).Skip(1).Select(l => l.Split(','))
+            .ToDictionary(f => f[0], f => (PAlive: double.Parse(f[1], CultureInfo.InvariantCulture), Clv: double.Parse(f[7], CultureInfo.InvariantCulture)));
+        double worst = 0, clvTotal = 0;
+        foreach (var row in snapshot.Rows)
+        {
+            var reference = predictions[row.CustomerId];
+            worst = Math.Max(worst, Math.Max(Relative(row.Value!.ProbabilityAlive, reference.PAlive), Relative(row.Value.Clv12m, reference.Clv)));
+            clvTotal += row.Value.Clv12m;
+        }
+        output.WriteLine($"worst relative difference of P(alive) or CLV: {worst:E2}; total CLV {clvTotal:F2}");
+        Assert.True(worst < 1e-3, $"worst relative difference {worst:E2}");
+        Assert.True(Relative(clvTotal, 769970.8507370736) < 1e-4, $"total CLV {clvTotal}");
     }
+
+    private static double Relative(double actual, double expected) => Math.Abs(expected) < 1e-12 ? Math.Abs(actual) : Math.Abs(actual / expected - 1);
 }

@@ -52,7 +52,11 @@ public sealed class CustomerState
             _amounts[(int)ev.Type - FirstAmountType] += Money.ToUnits(amount);
 
         var day = PurchaseDays.DayNumber(at);
-        if (ev.Type == EventType.Purchase) PurchaseDays.Add(day);
+        if (ev.Type == EventType.Purchase)
+        {
+            PurchaseDays.Add(day);
+            PurchaseDays.AddSpend(day, Money.ToUnits(ev.Amount ?? 0));
+        }
         Windows.Apply(ev, day);
 
         if (ev.Type == EventType.ProfileUpdated)

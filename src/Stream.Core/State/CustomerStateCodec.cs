@@ -9,7 +9,7 @@ namespace Stream.Core.State;
 /// </summary>
 public static class CustomerStateCodec
 {
-    public const byte FormatVersion = 2;
+    public const byte FormatVersion = 3;
 
     /// <summary>Upper bound of an encoded state, for sizing buffers.</summary>
     public const int MaxSize = 1 + 3 * 10 + 3 + EventTypes.Count * 5 + CustomerState.AmountTypes * 10
@@ -56,6 +56,7 @@ public static class CustomerStateCodec
             w.Signed(days.FirstDay);
             w.Unsigned((ulong)(days.LastDay - days.FirstDay));
             w.Unsigned((ulong)days.DistinctDays);
+            w.Signed(days.FirstDaySpendUnits);
             var words = PurchaseDays.Words;
             while (words > 0 && days.Bitmap[words - 1] == 0) words--;
             w.Byte((byte)words);
@@ -115,6 +116,7 @@ public static class CustomerStateCodec
             days.FirstDay = (int)r.Signed();
             days.LastDay = days.FirstDay + (int)r.Unsigned();
             days.DistinctDays = (int)r.Unsigned();
+            days.FirstDaySpendUnits = r.Signed();
             var words = r.Byte();
             for (var i = 0; i < words; i++) days.Bitmap[i] = r.Fixed64();
         }

@@ -18,6 +18,16 @@ public sealed class PurchaseDays
     public int LastDay { get; internal set; }
     public int DistinctDays { get; internal set; }
 
+    /// <summary>Spend on the first purchase day (money units): the models use the mean spend of the other days.</summary>
+    public long FirstDaySpendUnits { get; internal set; }
+
+    /// <summary>Records a purchase's spend; call with <see cref="Add"/> for the same purchase. Order-free: the
+    /// result is the sum of purchases on the earliest day.</summary>
+    public void AddSpend(int day, long units)
+    {
+        if (day == FirstDay) FirstDaySpendUnits += units;
+    }
+
     public static int DayNumber(long unixMs) => (int)Math.Floor(unixMs / 86_400_000d);
 
     /// <summary>Records a purchase on <paramref name="day"/>; true if that day had no purchase yet.</summary>
@@ -25,6 +35,7 @@ public sealed class PurchaseDays
     {
         if (DistinctDays == 0)
         {
+            FirstDaySpendUnits = 0;
             FirstDay = LastDay = day;
             Bitmap[0] = 1;
             DistinctDays = 1;
@@ -46,13 +57,19 @@ public sealed class PurchaseDays
             if ((word & bit) != 0) return false;
             word |= bit;
             DistinctDays++;
-            if (day < FirstDay) FirstDay = day;
+            if (day < FirstDay) MoveFirstDay(day);
             return true;
         }
         if (day == FirstDay) return false;
-        if (day < FirstDay) FirstDay = day;
+        if (day < FirstDay) MoveFirstDay(day);
         DistinctDays++;
         return true;
+    }
+
+    private void MoveFirstDay(int day)
+    {
+        FirstDay = day;
+        FirstDaySpendUnits = 0;
     }
 
     /// <summary>Whether a purchase fell on <paramref name="day"/>, for days inside the horizon.</summary>
