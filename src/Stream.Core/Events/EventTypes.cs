@@ -31,6 +31,4 @@ public static class EventTypes
 
     /// <summary>Transaction types carry an amount; their sums are kept in state.</summary>
     public static bool CarriesAmount(this EventType type) => type.Kind() == EventKind.Transaction;
-
-    public static IEnumerable<EventType> OfKind(EventKind kind) => All.Where(t => t.Kind() == kind);
 }

@@ -54,15 +54,6 @@ public sealed class BucketRing(int length)
         return sum;
     }
 
-    /// <summary>The counters of one bucket (empty if the ring holds no activity for it), without copying.</summary>
-    public ReadOnlySpan<long> Bucket(int bucket)
-    {
-        var index = IndexOf(bucket);
-        return index < 0 ? default : _values.AsSpan(index * Counters, Counters);
-    }
-
-    public long this[int bucket, WindowCounter counter] => Bucket(bucket) is { IsEmpty: false } b ? b[(int)counter] : 0;
-
     /// <summary>Appends a bucket newer than every kept one (the codec restores oldest first).</summary>
     internal void Restore(int bucket, ReadOnlySpan<long> counters)
     {

@@ -309,6 +309,7 @@ public sealed class IngestLoop(
     {
         Task.WaitAll(flight.Select(f => (Task)f.Write).ToArray());
         var committedAt = clock.GetUtcNow();
+        var assignment = _consumer!.Assignment;
         foreach (var (batch, write) in flight)
         {
             var p = batch.Owner;
@@ -327,7 +328,7 @@ public sealed class IngestLoop(
             metrics.BatchRecords.Observe(batch.Outcome.Records);
             StoreKafkaOffsets(p.Number, batch.Next);
             Report(batch.Outcome, committedAt);
-            UpdateLag(p);
+            UpdateLag(p, assignment);
         }
         status.OwnedPartitions = _owned.Count;
         metrics.PartitionsOwned.Set(_owned.Count);
@@ -375,11 +376,11 @@ public sealed class IngestLoop(
         status.RecordCommit(outcome.AppliedTotal, outcome.RejectedTotal, committedAt);
     }
 
-    private void UpdateLag(OwnedPartition p)
+    private void UpdateLag(OwnedPartition p, List<TopicPartition> assignment)
     {
-        foreach (var tp in _consumer!.Assignment.Where(a => a.Partition.Value == p.Number))
+        foreach (var tp in assignment.Where(a => a.Partition.Value == p.Number))
         {
-            var high = _consumer.GetWatermarkOffsets(tp).High;
+            var high = _consumer!.GetWatermarkOffsets(tp).High;
             if (high == Offset.Unset) continue;
             metrics.Lag.WithLabels(tp.Topic, p.Number.ToString(System.Globalization.CultureInfo.InvariantCulture))
                 .Set(Math.Max(0, high.Value - (p.CommittedNext.TryGetValue(tp.Topic, out var c) ? c : 0)));

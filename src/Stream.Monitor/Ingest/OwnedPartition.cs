@@ -145,8 +145,6 @@ internal sealed class OwnedPartition
         foreach (var (topic, offset) in next) CommittedNext[topic] = offset;
     }
 
-    public long NextOffset(string topic) => _consumedNext.TryGetValue(topic, out var n) ? n : 0;
-
     /// <summary>Forgets clean, loaded states to bound memory; dirty or loading entries stay.</summary>
     public void TrimCache()
     {
