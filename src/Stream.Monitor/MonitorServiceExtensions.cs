@@ -22,6 +22,7 @@ public static class MonitorServiceExtensions
         services.AddValidatedOptions<IngestOptions>(IngestOptions.Section);
         services.AddValidatedOptions<ApiOptions>(ApiOptions.Section);
         services.AddOptions<Core.Analytics.AnalyticsOptions>().BindConfiguration("Stream:Analytics");
+        services.AddValidatedOptions<StructureOptions>(StructureOptions.Section);
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IConnectionMultiplexer>(sp =>
@@ -46,6 +47,8 @@ public static class MonitorServiceExtensions
         services.AddSingleton<IngestStatus>();
         services.AddSingleton<IngestLoop>();
         services.AddHostedService<IngestWorker>();
+        services.AddSingleton<Structure.LatestStructure>();
+        services.AddHostedService<Structure.StructureReporter>();
 
         services.AddHealthChecks().AddCheck<IngestReadinessCheck>("ingest", tags: ["ready"]);
         services.AddSingleton<ApiKeyFilter>();

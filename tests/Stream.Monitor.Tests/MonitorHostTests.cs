@@ -21,7 +21,7 @@ public sealed class MonitorHostTests
         }).Records().ToList();
         bed.Produce(records);
         var ends = bed.EndOffsets();
-        await using var monitor = bed.CreateMonitor();
+        await using var monitor = bed.CreateMonitor(extra: new Dictionary<string, string?> { ["Stream:Structure:Interval"] = "00:00:01" });
         await monitor.StartAsync();
         await Eventually.Until(() => bed.CaughtUp(ends), TimeSpan.FromSeconds(60), "ingest");
 
@@ -52,12 +52,30 @@ public sealed class MonitorHostTests
         Assert.Contains("stream_events_consumed_total{topic=\"customer.transactions\",type=\"purchase\"}", metrics, StringComparison.Ordinal);
         Assert.DoesNotContain(customer, metrics, StringComparison.Ordinal);
 
-        // Every metric the provisioned dashboard queries is one the monitor exports.
-        var dashboard = File.ReadAllText(Path.Combine(ReferenceData.RepositoryRoot(), "grafana", "dashboards", "stream-ingest.json"));
-        var queried = System.Text.RegularExpressions.Regex.Matches(dashboard, "stream_[a-z_]+").Select(m => m.Value)
-            .Select(n => System.Text.RegularExpressions.Regex.Replace(n, "_(bucket|sum|count)$", "")).Distinct().ToList();
-        Assert.NotEmpty(queried);
-        Assert.All(queried, name => Assert.Contains($"# TYPE {name} ", metrics, StringComparison.Ordinal));
+        // Customer structure: every customer is counted once in every dimension, and the gauges carry no ids.
+        var customers = records.Select(r => r.Key).Distinct().Count();
+        JsonElement structure = default;
+        await Eventually.Until(async () =>
+        {
+            var response = await http.GetAsync("/api/structure");
+            if (!response.IsSuccessStatusCode) return false;
+            structure = await response.Content.ReadFromJsonAsync<JsonElement>();
+            return structure.GetProperty("customers").GetInt32() == customers;
+        }, TimeSpan.FromSeconds(30), "a structure report covering every customer");
+        foreach (var dimension in new[] { "type", "region", "industry", "tier", "segment", "stage" })
+            Assert.Equal(customers, structure.GetProperty("views").GetProperty(dimension).EnumerateArray().Sum(g => g.GetProperty("customers").GetInt32()));
+        var withStructure = await http.GetStringAsync("/metrics");
+        Assert.Contains("stream_customers{dimension=\"tier\",value=\"premium\"}", withStructure, StringComparison.Ordinal);
+        Assert.DoesNotContain(customer, withStructure, StringComparison.Ordinal);
+
+        // Every metric the provisioned dashboards query is one the monitor exports.
+        foreach (var file in Directory.GetFiles(Path.Combine(ReferenceData.RepositoryRoot(), "grafana", "dashboards"), "*.json"))
+        {
+            var queried = System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(file), "stream_[a-z_]+").Select(m => m.Value)
+                .Select(n => System.Text.RegularExpressions.Regex.Replace(n, "_(bucket|sum|count)$", "")).Distinct().ToList();
+            Assert.NotEmpty(queried);
+            Assert.All(queried, name => Assert.Contains($"# TYPE {name} ", withStructure, StringComparison.Ordinal));
+        }
     }
 
     [Fact]

@@ -20,6 +20,9 @@ public static class ApiEndpoints
             return Results.Ok(CustomerView.From(customerId, found.State, asOf > lastEvent ? asOf : lastEvent, analyticsOptions.Value));
         });
 
+        api.MapGet("/structure", (Structure.LatestStructure latest) =>
+            latest.Report is { } report ? Results.Ok(report) : Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "no structure report yet"));
+
         api.MapGet("/status", (IngestStatus status) => Results.Ok(new
         {
             status.Running,

@@ -8,7 +8,8 @@ using Stream.Monitor.Storage;
 namespace Stream.Monitor.Snapshots;
 
 /// <summary>One customer in a snapshot; <see cref="Rfm"/> is null for a prospect (no purchase yet).</summary>
-public sealed record SnapshotRow(string CustomerId, RfmScore? Rfm, ValueTier Tier, LifecycleStage Stage, CustomerSignals Signals, CustomerValue? Value);
+public sealed record SnapshotRow(string CustomerId, RfmScore? Rfm, ValueTier Tier, LifecycleStage Stage, CustomerSignals Signals, CustomerValue? Value,
+    CustomerProfile? Profile);
 
 /// <summary>Model scores of one customer: P(alive), expected purchases in 90 days, 12-month CLV.</summary>
 public sealed record CustomerValue(double ProbabilityAlive, double ExpectedPurchases90d, double Clv12m);
@@ -52,7 +53,8 @@ public static class CustomerSnapshot
         var (churn, spend) = FitModels(summaries.Values);
         var rows = customers.Select(c => new SnapshotRow(c.Id, rfm.GetValueOrDefault(c.Id), tiers[c.Id],
             Lifecycle.Classify(c.State, asOfDay, c.Signals, options), c.Signals,
-            churn is not null && spend is not null && summaries.TryGetValue(c.Id, out var m) ? Score(churn.Parameters, spend.Parameters, m) : null)).ToList();
+            churn is not null && spend is not null && summaries.TryGetValue(c.Id, out var m) ? Score(churn.Parameters, spend.Parameters, m) : null,
+            c.State.Profile)).ToList();
         return new CustomerSnapshotResult(asOf, rows, ValueTiers.Shares(tierInput, tiers), churn, spend);
     }
 

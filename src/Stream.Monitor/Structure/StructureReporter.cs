@@ -1,0 +1,87 @@
+using Microsoft.Extensions.Options;
+using Prometheus;
+using Stream.Core.Analytics;
+using Stream.Core.Events;
+using Stream.Monitor.Configuration;
+using Stream.Monitor.Ingest;
+using Stream.Monitor.Snapshots;
+using Stream.Monitor.Storage;
+
+namespace Stream.Monitor.Structure;
+
+/// <summary>
+/// Recomputes, on a schedule, the customer base by type, region, industry, tier, segment and stage as of the
+/// event-time watermark, and publishes it as gauges (bounded labels, no customer ids) and for the API.
+/// Runs beside ingestion and never blocks it.
+/// </summary>
+public sealed class StructureReporter(
+    CustomerStateStore store,
+    IngestStatus status,
+    IOptions<AnalyticsOptions> analytics,
+    IOptions<StructureOptions> options,
+    CollectorRegistry registry,
+    LatestStructure latest,
+    TimeProvider clock,
+    ILogger<StructureReporter> logger) : BackgroundService
+{
+    private readonly Gauge _customers = Metrics.WithCustomRegistry(registry).CreateGauge("stream_customers",
+        "Customers per group of a structure dimension (type, region, industry, tier, segment, stage).", "dimension", "value");
+    private readonly Gauge _value = Metrics.WithCustomRegistry(registry).CreateGauge("stream_customer_value",
+        "Net spend of the last 365 days per group of a structure dimension, in currency units.", "dimension", "value");
+    private readonly Gauge _asOf = Metrics.WithCustomRegistry(registry).CreateGauge("stream_structure_as_of_timestamp_seconds",
+        "Event-time day the structure gauges describe, Unix seconds.");
+    private readonly HashSet<(string, string)> _published = [];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.Interval, clock);
+        do
+        {
+            try
+            {
+                await ReportAsync();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Customer structure report failed; next attempt in {Interval}", options.Value.Interval);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private async Task ReportAsync()
+    {
+        var partitions = status.PartitionCount > 0 ? status.PartitionCount : await store.GetPartitionCountAsync() ?? 0;
+        DateTimeOffset? watermark = null;
+        for (var p = 0; p < partitions; p++)
+        {
+            if (await store.WatermarkAsync(p) is { } w && (watermark is null || w > watermark)) watermark = w;
+        }
+        if (watermark is null) return;
+
+        var asOf = DateOnly.FromDateTime(watermark.Value.UtcDateTime);
+        var snapshot = await CustomerSnapshot.BuildAsync(store, partitions, asOf, analytics.Value);
+        var views = CustomerStructure.Build(snapshot.Rows
+            .Select(r => new StructureMember(r.Profile, r.Tier, r.Rfm?.Segment, r.Stage, r.Signals.NetSpend365dUnits)).ToList());
+
+        var current = new HashSet<(string, string)>();
+        foreach (var (dimension, groups) in views)
+        {
+            foreach (var g in groups)
+            {
+                current.Add((dimension, g.Value));
+                _customers.WithLabels(dimension, g.Value).Set(g.Customers);
+                _value.WithLabels(dimension, g.Value).Set((double)Money.FromUnits(g.ValueUnits));
+            }
+        }
+        foreach (var stale in _published.Except(current))
+        {
+            _customers.RemoveLabelled(stale.Item1, stale.Item2);
+            _value.RemoveLabelled(stale.Item1, stale.Item2);
+        }
+        _published.Clear();
+        _published.UnionWith(current);
+        _asOf.Set(new DateTimeOffset(asOf.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeSeconds());
+        latest.Set(new StructureReport(asOf, snapshot.Rows.Count, views, snapshot.Tiers, clock.GetUtcNow()));
+    }
+}
