@@ -20,8 +20,9 @@ internal static class SnapshotCommand
             Description = "Redis holding the monitor's state; default from STREAM_REDIS",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("STREAM_REDIS") ?? "localhost:6379",
         };
+        var window = new Option<int?>("--rfm-window") { Description = "RFM window in days (1–365); default all time" };
         var prefix = new Option<string>("--key-prefix") { Description = "The monitor's Stream:Redis:KeyPrefix", DefaultValueFactory = _ => "stream" };
-        var command = new Command("snapshot", "Write every customer's RFM metrics, scores, segment, value tier and lifecycle stage as CSV") { asOf, output, redis, prefix };
+        var command = new Command("snapshot", "Write every customer's RFM metrics, scores, segment, value tier and lifecycle stage as CSV") { asOf, output, redis, prefix, window };
         command.SetAction(async (parse, ct) =>
         {
             var day = DateOnly.ParseExact(parse.GetValue(asOf)!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -29,7 +30,7 @@ internal static class SnapshotCommand
             var store = new CustomerStateStore(connection, new RedisKeys(parse.GetValue(prefix)!));
             var partitions = await store.GetPartitionCountAsync()
                 ?? throw new InvalidOperationException("no monitor state found under that key prefix (no partition count stored)");
-            var snapshot = await CustomerSnapshot.BuildAsync(store, partitions, day, new AnalyticsOptions());
+            var snapshot = await CustomerSnapshot.BuildAsync(store, partitions, day, new AnalyticsOptions(), parse.GetValue(window));
             await using (var writer = new StreamWriter(parse.GetValue(output)!.FullName))
                 await CustomerSnapshot.WriteCsvAsync(writer, snapshot);
             var table = new Table().AddColumns("tier", "customers", "share of customers", "value (365 d)", "share of value");

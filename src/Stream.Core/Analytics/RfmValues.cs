@@ -8,6 +8,25 @@ namespace Stream.Core.Analytics;
 /// </summary>
 public readonly record struct RfmValues(string CustomerId, int RecencyDays, int Frequency, long MonetaryUnits, int FirstPurchaseDay, int LastPurchaseDay)
 {
+    /// <summary>
+    /// RFM over the <paramref name="windowDays"/> days ending on <paramref name="asOf"/> (null: all time): frequency
+    /// counts distinct purchase days in the window (exact, from the purchase-day bitmap), monetary is net spend
+    /// in the window (its bucket semantics, see <see cref="ActivityWindows"/>). Null for a customer who never
+    /// purchased; one with no purchase in the window has frequency and monetary 0.
+    /// </summary>
+    public static RfmValues? Of(string customerId, CustomerState state, DateOnly asOf, int? windowDays)
+    {
+        if (windowDays is not { } w) return AllTime(customerId, state, asOf);
+        if (w is < 1 or > 365) throw new ArgumentOutOfRangeException(nameof(windowDays), w, "RFM windows are 1–365 days, or all time");
+        var days = state.PurchaseDays;
+        if (days.DistinctDays == 0) return null;
+        var asOfDay = EpochDays.Of(asOf);
+        var frequency = 0;
+        for (var d = asOfDay - w + 1; d <= asOfDay; d++) if (days.Contains(d)) frequency++;
+        var monetary = state.Windows.Sum(WindowCounter.SpendUnits, asOfDay, w) - state.Windows.Sum(WindowCounter.RefundUnits, asOfDay, w);
+        return new RfmValues(customerId, asOfDay - days.LastDay, frequency, monetary, days.FirstDay, days.LastDay);
+    }
+
     /// <summary>All-time RFM from lifetime state; null for a customer who never purchased.</summary>
     public static RfmValues? AllTime(string customerId, CustomerState state, DateOnly asOf)
     {

@@ -23,12 +23,14 @@ public sealed record CustomerSnapshotResult(
 
 /// <summary>
 /// Every customer's RFM values, population scores and segment (all-time window), value tier, lifecycle stage
-/// and windowed signals as of a day, from the live state in Redis. Scores and tiers are exact: the whole
+/// and windowed signals as of a day, from the live state in Redis. RFM uses all time unless a window is given. Scores and tiers are exact: the whole
 /// population is ranked in memory, which a few million customers fit.
 /// </summary>
 public static class CustomerSnapshot
 {
-    public static async Task<CustomerSnapshotResult> BuildAsync(CustomerStateStore store, int partitions, DateOnly asOf, AnalyticsOptions options)
+    /// <param name="rfmWindowDays">The RFM window in days (1–365); null for all time.</param>
+    public static async Task<CustomerSnapshotResult> BuildAsync(CustomerStateStore store, int partitions, DateOnly asOf, AnalyticsOptions options,
+        int? rfmWindowDays = null)
     {
         var asOfDay = EpochDays.Of(asOf);
         var customers = new List<(string Id, CustomerState State, CustomerSignals Signals)>();
@@ -42,7 +44,7 @@ public static class CustomerSnapshot
         }
         customers.Sort((a, b) => CustomerIdComparer.Instance.Compare(a.Id, b.Id));
 
-        var values = customers.Select(c => RfmValues.AllTime(c.Id, c.State, asOf)).Where(v => v is not null).Select(v => v!.Value).ToList();
+        var values = customers.Select(c => RfmValues.Of(c.Id, c.State, asOf, rfmWindowDays)).Where(v => v is not null).Select(v => v!.Value).ToList();
         var rfm = RfmScorer.Score(values).ToDictionary(s => s.Values.CustomerId, StringComparer.Ordinal);
         var tierInput = customers.Select(c => (c.Id, c.Signals.NetSpend365dUnits)).ToList();
         var tiers = ValueTiers.Assign(tierInput, options);

@@ -58,3 +58,33 @@ public sealed class RfmScorerUnitTests
         Assert.Equal(["009", "9", "10", "100", "c-10", "c-2"], ids);
     }
 }
+
+public sealed class RfmWindowUnitTests
+{
+    [Fact]
+    public void A_window_counts_only_the_purchase_days_and_spend_inside_it()
+    {
+        var state = new Stream.Core.State.CustomerState();
+        var asOf = new DateOnly(2026, 6, 30);
+        var days = new[] { -400, -200, -100, -100, -30, -5, 0 };
+        var i = 0;
+        foreach (var d in days)
+        {
+            state.Apply(new Stream.Core.Events.CustomerEvent
+            {
+                EventId = "p" + i++, CustomerId = "c", Type = Stream.Core.Events.EventType.Purchase, OrderId = "o", Amount = 10m, Currency = "USD",
+                OccurredAt = new DateTimeOffset(asOf.AddDays(d).ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero),
+            });
+        }
+        var allTime = RfmValues.Of("c", state, asOf, null)!.Value;
+        Assert.Equal(6, allTime.Frequency);
+        Assert.Equal(70 * Stream.Core.Events.Money.UnitsPerWhole, allTime.MonetaryUnits);
+        var thirty = RfmValues.Of("c", state, asOf, 30)!.Value;
+        Assert.Equal(2, thirty.Frequency);
+        Assert.Equal(20 * Stream.Core.Events.Money.UnitsPerWhole, thirty.MonetaryUnits);
+        var year = RfmValues.Of("c", state, asOf, 365)!.Value;
+        Assert.Equal(5, year.Frequency);
+        Assert.Equal(0, year.RecencyDays);
+        Assert.Throws<ArgumentOutOfRangeException>(() => RfmValues.Of("c", state, asOf, 400));
+    }
+}
