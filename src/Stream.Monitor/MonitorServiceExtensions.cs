@@ -29,6 +29,8 @@ public static class MonitorServiceExtensions
         {
             var config = ConfigurationOptions.Parse(sp.GetRequiredService<IOptions<RedisOptions>>().Value.Configuration);
             config.AbortOnConnectFail = false;
+            // Keys hold customer ids: keep them out of exception messages, and so out of the logs.
+            config.IncludeDetailInExceptions = false;
             return ConnectionMultiplexer.Connect(config);
         });
         services.AddSingleton(sp => new RedisKeys(sp.GetRequiredService<IOptions<RedisOptions>>().Value.KeyPrefix));
