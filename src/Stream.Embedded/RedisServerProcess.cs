@@ -12,12 +12,22 @@ public sealed class RedisServerProcess : IDisposable
     private readonly Process _process;
     private readonly string _dir;
 
-    public RedisServerProcess(string executable = "redis-server")
+    private readonly bool _ownsDirectory;
+
+    /// <param name="executable">The server binary.</param>
+    /// <param name="durable">Append-only file with fsync on every write, for tests that kill and restart the server.</param>
+    /// <param name="port">A port to reuse (a restart); a free one when null.</param>
+    /// <param name="directory">A data directory to reuse (a restart); a new temporary one when null.</param>
+    public RedisServerProcess(string executable = "redis-server", bool durable = false, int? port = null, string? directory = null)
     {
-        Port = FreePort.Next();
-        _dir = Directory.CreateTempSubdirectory("stream-redis-").FullName;
+        Port = port ?? FreePort.Next();
+        _ownsDirectory = directory is null;
+        _dir = directory ?? System.IO.Directory.CreateTempSubdirectory("stream-redis-").FullName;
+        Directory = _dir;
         var start = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", _dir, "--save", "", "--appendonly", "no" })
+        foreach (var arg in new[] { "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", _dir, "--save", "" })
+            start.ArgumentList.Add(arg);
+        foreach (var arg in durable ? new[] { "--appendonly", "yes", "--appendfsync", "always" } : ["--appendonly", "no"])
             start.ArgumentList.Add(arg);
         try
         {
@@ -35,6 +45,15 @@ public sealed class RedisServerProcess : IDisposable
     }
 
     public int Port { get; }
+
+    public string Directory { get; }
+
+    /// <summary>SIGKILL, as a crash would; the data directory stays for a restart.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited) _process.Kill();
+        _process.WaitForExit(5000);
+    }
 
     public string ConnectionString => $"127.0.0.1:{Port}";
 
@@ -67,12 +86,12 @@ public sealed class RedisServerProcess : IDisposable
 
     public void Dispose()
     {
-        if (!_process.HasExited) _process.Kill();
-        _process.WaitForExit(5000);
+        Kill();
         _process.Dispose();
+        if (!_ownsDirectory) return;
         try
         {
-            Directory.Delete(_dir, recursive: true);
+            System.IO.Directory.Delete(_dir, recursive: true);
         }
         catch (IOException)
         {

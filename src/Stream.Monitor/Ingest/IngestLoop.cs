@@ -40,7 +40,7 @@ public sealed class IngestLoop(
     private readonly HashSet<int> _fenced = [];
     private IConsumer<byte[]?, byte[]?>? _consumer;
     private DeadLetterPublisher? _deadLetters;
-    private readonly Queue<List<(SealedBatch Batch, Task<bool> Write)>> _inFlight = new();
+    private readonly Queue<List<(SealedBatch Batch, Task<CommitOutcome> Write)>> _inFlight = new();
     private int _pendingRecords;
     private DateTimeOffset _oldestPending;
     private DateTimeOffset _lastIdleTick;
@@ -272,7 +272,7 @@ public sealed class IngestLoop(
         foreach (var (owner, load) in loading) owner.CompleteLoading(load.Result);
         _deadLetters!.WaitForDeliveries(DeliveryTimeout);
 
-        var flight = new List<(SealedBatch, Task<bool>)>(work.Count);
+        var flight = new List<(SealedBatch, Task<CommitOutcome>)>(work.Count);
         foreach (var p in work)
         {
             _pendingRecords -= p.Batch.Records;
@@ -291,10 +291,10 @@ public sealed class IngestLoop(
         metrics.CustomersCached.Set(cached);
     }
 
-    private async Task<bool> TimedCommit(SealedBatch batch)
+    private async Task<CommitOutcome> TimedCommit(SealedBatch batch)
     {
         var started = clock.GetTimestamp();
-        var committed = await store.CommitAsync(batch.Owner.Number, batch.Owner.Epoch, batch.States, batch.Progress);
+        var committed = await store.CommitAsync(batch.Owner.Number, batch.Owner.Epoch, batch.ExpectedOffsets, batch.States, batch.Progress);
         metrics.RedisWrite.Observe(clock.GetElapsedTime(started).TotalSeconds);
         return committed;
     }
@@ -305,7 +305,7 @@ public sealed class IngestLoop(
     }
 
     /// <summary>Waits for one flush's writes; a failure throws, and the loop resumes from Redis.</summary>
-    private void Complete(List<(SealedBatch Batch, Task<bool> Write)> flight)
+    private void Complete(List<(SealedBatch Batch, Task<CommitOutcome> Write)> flight)
     {
         Task.WaitAll(flight.Select(f => (Task)f.Write).ToArray());
         var committedAt = clock.GetUtcNow();
@@ -314,7 +314,12 @@ public sealed class IngestLoop(
         {
             var p = batch.Owner;
             if (!_owned.TryGetValue(p.Number, out var current) || current != p) continue;
-            if (!write.Result)
+            if (write.Result == CommitOutcome.OutOfSequence)
+            {
+                // An earlier write of this partition was lost (say Redis died mid-flight): start over from Redis.
+                throw new InvalidOperationException($"partition {p.Number}: Redis does not hold the progress this batch builds on");
+            }
+            if (write.Result == CommitOutcome.Fenced)
             {
                 // Another instance claimed this partition number: it owns the truth now.
                 metrics.Fenced.Inc();

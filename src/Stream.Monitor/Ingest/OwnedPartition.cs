@@ -20,6 +20,7 @@ internal sealed class OwnedPartition
     private readonly IngestOptions _options;
     private readonly Dictionary<string, CustomerEntry> _cache = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _consumedNext = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _sealedNext = new(StringComparer.Ordinal);
     private List<CustomerEntry> _dirty = [];
     private List<CustomerEntry> _loading = [];
 
@@ -28,7 +29,7 @@ internal sealed class OwnedPartition
         _options = options;
         Number = claim.Partition;
         Epoch = claim.Epoch;
-        foreach (var (topic, next) in claim.NextOffsets) CommittedNext[topic] = _consumedNext[topic] = next;
+        foreach (var (topic, next) in claim.NextOffsets) CommittedNext[topic] = _consumedNext[topic] = _sealedNext[topic] = next;
         foreach (var (topic, ms) in claim.WatermarksMs)
             Watermark(topic, wallNow).Restore(DateTimeOffset.FromUnixTimeMilliseconds(ms), wallNow);
     }
@@ -134,7 +135,10 @@ internal sealed class OwnedPartition
             if (wm.Current != DateTimeOffset.MinValue)
                 progress.Add(new HashEntry(RedisKeys.WatermarkField(topic), wm.Current.ToUnixTimeMilliseconds()));
         }
-        var sealedBatch = new SealedBatch(this, states, [.. progress], new Dictionary<string, long>(_consumedNext), Batch);
+        // What Redis must hold before this batch applies: the progress the previous sealed batch wrote.
+        var expected = _consumedNext.Keys.ToDictionary(t => t, t => _sealedNext.TryGetValue(t, out var n) ? n : (long?)null, StringComparer.Ordinal);
+        foreach (var (topic, next) in _consumedNext) _sealedNext[topic] = next;
+        var sealedBatch = new SealedBatch(this, expected, states, [.. progress], new Dictionary<string, long>(_consumedNext), Batch);
         _dirty = [];
         Batch = new BatchOutcome();
         return sealedBatch;
@@ -158,6 +162,7 @@ internal sealed class OwnedPartition
 /// <summary>A batch ready to write: encoded states, progress, and the counts to report once written.</summary>
 internal sealed record SealedBatch(
     OwnedPartition Owner,
+    IReadOnlyDictionary<string, long?> ExpectedOffsets,
     KeyValuePair<RedisKey, RedisValue>[] States,
     HashEntry[] Progress,
     IReadOnlyDictionary<string, long> Next,

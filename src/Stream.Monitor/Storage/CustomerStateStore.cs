@@ -46,43 +46,57 @@ public sealed class CustomerStateStore(IConnectionMultiplexer redis, RedisKeys k
         return states;
     }
 
-    // One script, so the fence check and every write are atomic and take one round trip. All keys
-    // share the partition's hash tag, so this also runs on Redis Cluster.
+    // One script, so the checks and every write are atomic and take one round trip. All keys share the
+    // partition's hash tag, so this also runs on Redis Cluster. ARGV: epoch, then m expected offsets
+    // (field, value or "" for none), then n progress pairs, then one state per customer key.
     private const string CommitScript = """
         if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-        local n = tonumber(ARGV[2])
-        if n > 0 then redis.call('HSET', KEYS[2], unpack(ARGV, 3, 2 + 2 * n)) end
-        local base = 2 + 2 * n
+        local m = tonumber(ARGV[2])
+        for i = 0, m - 1 do
+            local current = redis.call('HGET', KEYS[2], ARGV[3 + 2 * i]) or ''
+            if current ~= ARGV[4 + 2 * i] then return -1 end
+        end
+        local base = 3 + 2 * m
+        local n = tonumber(ARGV[base])
+        if n > 0 then redis.call('HSET', KEYS[2], unpack(ARGV, base + 1, base + 2 * n)) end
+        base = base + 2 * n
         for i = 3, #KEYS do redis.call('SET', KEYS[i], ARGV[base + i - 2]) end
         return 1
         """;
 
     /// <summary>
-    /// Writes changed states, next offsets and watermarks atomically if <paramref name="epoch"/> still owns the
-    /// partition. False when fenced off by a newer owner; nothing is written then.
+    /// Writes changed states, next offsets and watermarks atomically, if <paramref name="epoch"/> still owns the
+    /// partition and Redis holds exactly <paramref name="expectedOffsets"/> (the progress the previous batch left;
+    /// a batch written without its predecessor would skip that batch's state changes). Nothing is written otherwise.
     /// </summary>
-    public async Task<bool> CommitAsync(int partition, long epoch, IReadOnlyList<KeyValuePair<RedisKey, RedisValue>> states,
-        IReadOnlyList<HashEntry> progress)
+    public async Task<CommitOutcome> CommitAsync(int partition, long epoch, IReadOnlyDictionary<string, long?> expectedOffsets,
+        IReadOnlyList<KeyValuePair<RedisKey, RedisValue>> states, IReadOnlyList<HashEntry> progress)
     {
         var keys = new RedisKey[2 + states.Count];
-        var args = new RedisValue[2 + 2 * progress.Count + states.Count];
+        var args = new RedisValue[3 + 2 * expectedOffsets.Count + 2 * progress.Count + states.Count];
         keys[0] = Keys.Epoch(partition);
         keys[1] = Keys.Offsets(partition);
-        args[0] = epoch;
-        args[1] = progress.Count;
-        for (var i = 0; i < progress.Count; i++)
+        var a = 0;
+        args[a++] = epoch;
+        args[a++] = expectedOffsets.Count;
+        foreach (var (topic, offset) in expectedOffsets)
         {
-            args[2 + 2 * i] = progress[i].Name;
-            args[3 + 2 * i] = progress[i].Value;
+            args[a++] = RedisKeys.OffsetField(topic);
+            args[a++] = offset is { } o ? o.ToString(System.Globalization.CultureInfo.InvariantCulture) : "";
         }
-        var stateArgs = 2 + 2 * progress.Count;
+        args[a++] = progress.Count;
+        foreach (var entry in progress)
+        {
+            args[a++] = entry.Name;
+            args[a++] = entry.Value;
+        }
         for (var i = 0; i < states.Count; i++)
         {
             keys[2 + i] = states[i].Key;
-            args[stateArgs + i] = states[i].Value;
+            args[a++] = states[i].Value;
         }
-        var result = await Db.ScriptEvaluateAsync(CommitScript, keys, args);
-        return (long)result == 1;
+        var result = (long)await Db.ScriptEvaluateAsync(CommitScript, keys, args);
+        return result switch { 1 => CommitOutcome.Committed, 0 => CommitOutcome.Fenced, _ => CommitOutcome.OutOfSequence };
     }
 
     /// <summary>Finds one customer's state, and the partition holding it, by asking every partition (the API's read path).</summary>
