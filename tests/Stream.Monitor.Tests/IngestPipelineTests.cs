@@ -51,28 +51,16 @@ public sealed class IngestPipelineTests
         }
 
         var registry = monitor.Services.GetRequiredService<CollectorRegistry>();
-        var metricsText = await Scrape(registry);
+        var metricsText = await MetricsText.Scrape(registry);
         foreach (var reason in rejects.GroupBy(r => r.ExpectedReject!.Value))
         {
-            var total = Sum(metricsText, "stream_events_invalid_total", $"reason=\"{reason.Key.WireName()}\"");
+            var total = MetricsText.Sum(metricsText, "stream_events_invalid_total", $"reason=\"{reason.Key.WireName()}\"");
             Assert.Equal(reason.Count(), total);
         }
-        Assert.Equal(records.Count(r => r.IsDuplicate), Sum(metricsText, "stream_events_duplicate_total", ""));
+        Assert.Equal(records.Count(r => r.IsDuplicate), MetricsText.Sum(metricsText, "stream_events_duplicate_total"));
         Assert.DoesNotContain("c-0", metricsText, StringComparison.Ordinal);
     }
 
     private static string? Header(Confluent.Kafka.ConsumeResult<byte[]?, byte[]?> r, string name) =>
         r.Message.Headers.TryGetLastBytes(name, out var v) ? Encoding.UTF8.GetString(v) : null;
-
-    private static async Task<string> Scrape(CollectorRegistry registry)
-    {
-        using var stream = new MemoryStream();
-        await registry.CollectAndExportAsTextAsync(stream);
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
-
-    private static double Sum(string exposition, string metric, string labelFilter) =>
-        exposition.Split('\n')
-            .Where(l => l.StartsWith(metric + "{", StringComparison.Ordinal) && l.Contains(labelFilter, StringComparison.Ordinal))
-            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
 }

@@ -1,6 +1,5 @@
 using StackExchange.Redis;
 using Stream.Embedded;
-using Stream.Monitor.Storage;
 using Stream.Monitor.Tests.Support;
 using Stream.Producer.Simulation;
 
@@ -31,7 +30,9 @@ public sealed class RedisOutageTests
                 ["Stream:Ingest:MaxBatchRecords"] = "500",
             });
             await monitor.StartAsync();
-            await Eventually.Until(async () => await Committed(redis.ConnectionString, bed.Keys, firstHalf) > 0, TimeSpan.FromSeconds(60), "a first commit");
+            // One connection for the test's reads; it reconnects by itself once Redis is back.
+            await using var connection = await ConnectionMultiplexer.ConnectAsync($"{redis.ConnectionString},abortConnect=false,connectTimeout=1000");
+            await Eventually.Until(() => Reachable(() => bed.CommittedRecords(firstHalf, connection), n => n > 0), TimeSpan.FromSeconds(60), "a first commit");
 
             // Redis dies while the monitor is busy; the second half of the events arrives during the outage.
             redis.Kill();
@@ -42,20 +43,12 @@ public sealed class RedisOutageTests
             await Task.Delay(7000);
             redis = new RedisServerProcess(durable: true, port: port, directory: directory);
 
-            await Eventually.Until(async () => await Committed(redis.ConnectionString, bed.Keys, ends) == total, TimeSpan.FromSeconds(120), "ingest to finish after the outage");
+            await Eventually.Until(() => Reachable(() => bed.CommittedRecords(ends, connection), n => n == total), TimeSpan.FromSeconds(120), "ingest to finish after the outage");
             // The failure path really ran: writes failed, and the loop resumed from what Redis held.
-            using var scrape = new MemoryStream();
-            await monitor.Services.GetRequiredService<Prometheus.CollectorRegistry>().CollectAndExportAsTextAsync(scrape);
-            var errors = System.Text.Encoding.UTF8.GetString(scrape.ToArray()).Split('\n')
-                .Where(l => l.StartsWith("stream_ingest_errors_total{", StringComparison.Ordinal))
-                .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
-            Assert.True(errors > 0, "no ingest error was recorded, so the outage did not hit a write");
+            var metrics = await MetricsText.Scrape(monitor.Services.GetRequiredService<Prometheus.CollectorRegistry>());
+            Assert.True(MetricsText.Sum(metrics, "stream_ingest_errors_total") > 0, "no ingest error was recorded, so the outage did not hit a write");
 
-            await using var connection = await ConnectionMultiplexer.ConnectAsync($"{redis.ConnectionString},allowAdmin=true");
-            var store = new CustomerStateStore(connection, bed.Keys);
-            var stored = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-            for (var p = 0; p < bed.Partitions; p++)
-                await foreach (var (id, state) in store.ScanAsync(p)) stored[id] = state;
+            var stored = await bed.StoredStates(connection);
             var expected = StreamTestBed.ExpectedStates(records);
             Assert.Equal(expected.Count, stored.Count);
             var diffs = expected.Where(kv => !kv.Value.AsSpan().SequenceEqual(stored[kv.Key])).Take(3).Select(kv =>
@@ -73,23 +66,16 @@ public sealed class RedisOutageTests
         }
     }
 
-    private static async Task<long> Committed(string redis, RedisKeys keys, IReadOnlyDictionary<Confluent.Kafka.TopicPartition, long> ends)
+    /// <summary>The condition on a Redis read, false while Redis is unreachable.</summary>
+    private static async Task<bool> Reachable(Func<Task<long>> read, Func<long, bool> condition)
     {
         try
         {
-            await using var connection = await ConnectionMultiplexer.ConnectAsync($"{redis},connectTimeout=1000,abortConnect=false");
-            var db = connection.GetDatabase();
-            long sum = 0;
-            foreach (var tp in ends.Keys)
-            {
-                var next = await db.HashGetAsync(keys.Offsets(tp.Partition.Value), RedisKeys.OffsetField(tp.Topic));
-                if (!next.IsNull) sum += (long)next;
-            }
-            return sum;
+            return condition(await read());
         }
         catch (RedisException)
         {
-            return -1;
+            return false;
         }
     }
 }

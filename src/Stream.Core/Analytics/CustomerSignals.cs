@@ -40,9 +40,6 @@ public sealed record CustomerSignals(
         double? spendRatio = prior >= o.MinBaselineSpendUnits ? recentSpend / (double)prior : null;
 
         var answers = w.Sum(WindowCounter.NpsAnswers, asOfDay, 90);
-        var days = state.PurchaseDays;
-        var distinct365 = 0;
-        for (var d = asOfDay - 364; d <= asOfDay; d++) if (days.Contains(d)) distinct365++;
         return new CustomerSignals(
             recent,
             w.Sum(WindowCounter.Interactions, asOfDay, 30),
@@ -57,6 +54,6 @@ public sealed record CustomerSignals(
             engagement,
             prior,
             spendRatio,
-            distinct365);
+            state.PurchaseDays.CountDays(asOfDay - 364, asOfDay));
     }
 }

@@ -21,8 +21,7 @@ public readonly record struct RfmValues(string CustomerId, int RecencyDays, int 
         var days = state.PurchaseDays;
         if (days.DistinctDays == 0) return null;
         var asOfDay = EpochDays.Of(asOf);
-        var frequency = 0;
-        for (var d = asOfDay - w + 1; d <= asOfDay; d++) if (days.Contains(d)) frequency++;
+        var frequency = days.CountDays(asOfDay - w + 1, asOfDay);
         var monetary = state.Windows.Sum(WindowCounter.SpendUnits, asOfDay, w) - state.Windows.Sum(WindowCounter.RefundUnits, asOfDay, w);
         return new RfmValues(customerId, asOfDay - days.LastDay, frequency, monetary, days.FirstDay, days.LastDay);
     }

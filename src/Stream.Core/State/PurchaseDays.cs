@@ -79,6 +79,15 @@ public sealed class PurchaseDays
         return DistinctDays > 0 && age is >= 0 and < HorizonDays && (Bitmap[age / 64] & (1UL << (age % 64))) != 0;
     }
 
+    /// <summary>Purchase days in <c>[from, to]</c>; exact for days inside the horizon.</summary>
+    public int CountDays(int from, int to)
+    {
+        var count = 0;
+        for (var d = from; d <= to; d++)
+            if (Contains(d)) count++;
+        return count;
+    }
+
     private void ShiftLeft(int by)
     {
         if (by >= HorizonDays)

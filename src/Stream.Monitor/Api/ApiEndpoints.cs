@@ -12,7 +12,7 @@ public static class ApiEndpoints
         api.MapGet("/customers/{customerId}", async (string customerId, CustomerStateStore store, IngestStatus status,
             Microsoft.Extensions.Options.IOptions<Core.Analytics.AnalyticsOptions> analyticsOptions) =>
         {
-            var partitions = status.PartitionCount > 0 ? status.PartitionCount : await store.GetPartitionCountAsync() ?? 0;
+            var partitions = await store.PartitionCountAsync(status.PartitionCount);
             if (await store.FindAsync(customerId, partitions) is not { } found) return Results.NotFound();
             // Windows are evaluated as of the partition's event-time watermark, never the wall clock.
             var asOf = await store.WatermarkAsync(found.Partition) ?? DateTimeOffset.FromUnixTimeMilliseconds(found.State.LastEventAtMs);

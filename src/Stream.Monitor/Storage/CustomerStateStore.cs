@@ -19,7 +19,13 @@ public sealed class CustomerStateStore(IConnectionMultiplexer redis, RedisKeys k
     {
         var db = Db;
         var epoch = await db.StringIncrementAsync(Keys.Epoch(partition));
-        var entries = await db.HashGetAllAsync(Keys.Offsets(partition));
+        var (offsets, watermarks) = Progress(await db.HashGetAllAsync(Keys.Offsets(partition)));
+        return new PartitionClaim(partition, epoch, offsets, watermarks);
+    }
+
+    /// <summary>Splits a partition's progress hash into next offsets and watermarks (Unix ms), by topic.</summary>
+    private static (Dictionary<string, long> Offsets, Dictionary<string, long> Watermarks) Progress(HashEntry[] entries)
+    {
         var offsets = new Dictionary<string, long>(StringComparer.Ordinal);
         var watermarks = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var entry in entries)
@@ -28,7 +34,7 @@ public sealed class CustomerStateStore(IConnectionMultiplexer redis, RedisKeys k
             if (field.StartsWith("wm:", StringComparison.Ordinal)) watermarks[field[3..]] = (long)entry.Value;
             else offsets[field] = (long)entry.Value;
         }
-        return new PartitionClaim(partition, epoch, offsets, watermarks);
+        return (offsets, watermarks);
     }
 
     /// <summary>One MGET for the given customers of one partition; null where none is stored.</summary>
@@ -115,9 +121,8 @@ public sealed class CustomerStateStore(IConnectionMultiplexer redis, RedisKeys k
     /// <summary>The partition's event-time progress: the greatest of its topics' stored watermarks.</summary>
     public async Task<DateTimeOffset?> WatermarkAsync(int partition)
     {
-        var entries = await Db.HashGetAllAsync(Keys.Offsets(partition));
-        var marks = entries.Where(e => ((string)e.Name!).StartsWith("wm:", StringComparison.Ordinal)).Select(e => (long)e.Value).ToList();
-        return marks.Count == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(marks.Max());
+        var (_, watermarks) = Progress(await Db.HashGetAllAsync(Keys.Offsets(partition)));
+        return watermarks.Count == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(watermarks.Values.Max());
     }
 
     /// <summary>Every stored customer of a partition (snapshots and tests; SCAN, never KEYS).</summary>
@@ -154,6 +159,9 @@ public sealed class CustomerStateStore(IConnectionMultiplexer redis, RedisKeys k
     }
 
     public async Task SetPartitionCountAsync(int partitions) => await Db.StringSetAsync($"{Keys.Prefix}:meta:partitions", partitions);
+
+    /// <summary><paramref name="known"/> when this instance knows the partition count, else the one the monitors stored (0 if none).</summary>
+    public async Task<int> PartitionCountAsync(int known) => known > 0 ? known : await GetPartitionCountAsync() ?? 0;
 
     public async Task<int?> GetPartitionCountAsync()
     {

@@ -51,7 +51,7 @@ public sealed class StructureReporter(
 
     private async Task ReportAsync()
     {
-        var partitions = status.PartitionCount > 0 ? status.PartitionCount : await store.GetPartitionCountAsync() ?? 0;
+        var partitions = await store.PartitionCountAsync(status.PartitionCount);
         DateTimeOffset? watermark = null;
         for (var p = 0; p < partitions; p++)
         {

@@ -79,9 +79,11 @@ public sealed class StreamTestBed : IDisposable
     }
 
     /// <summary>True once Redis holds, for every topic-partition, the given end offset as the next offset.</summary>
-    public async Task<bool> CaughtUp(IReadOnlyDictionary<TopicPartition, long> ends)
+    public Task<bool> CaughtUp(IReadOnlyDictionary<TopicPartition, long> ends) => CaughtUp(ends, Redis.Connection);
+
+    public async Task<bool> CaughtUp(IReadOnlyDictionary<TopicPartition, long> ends, IConnectionMultiplexer redis)
     {
-        var db = Redis.Connection.GetDatabase();
+        var db = redis.GetDatabase();
         foreach (var (tp, end) in ends)
         {
             if (end == 0) continue;
@@ -92,9 +94,11 @@ public sealed class StreamTestBed : IDisposable
     }
 
     /// <summary>Records committed so far, summed over every topic-partition.</summary>
-    public async Task<long> CommittedRecords(IReadOnlyDictionary<TopicPartition, long> ends)
+    public Task<long> CommittedRecords(IReadOnlyDictionary<TopicPartition, long> ends) => CommittedRecords(ends, Redis.Connection);
+
+    public async Task<long> CommittedRecords(IReadOnlyDictionary<TopicPartition, long> ends, IConnectionMultiplexer redis)
     {
-        var db = Redis.Connection.GetDatabase();
+        var db = redis.GetDatabase();
         long sum = 0;
         foreach (var tp in ends.Keys)
         {
@@ -105,9 +109,11 @@ public sealed class StreamTestBed : IDisposable
     }
 
     /// <summary>Every customer's stored state bytes.</summary>
-    public async Task<Dictionary<string, byte[]>> StoredStates()
+    public Task<Dictionary<string, byte[]>> StoredStates() => StoredStates(Redis.Connection);
+
+    public async Task<Dictionary<string, byte[]>> StoredStates(IConnectionMultiplexer redis)
     {
-        var store = new CustomerStateStore(Redis.Connection, Keys);
+        var store = new CustomerStateStore(redis, Keys);
         var result = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         for (var p = 0; p < Partitions; p++)
             await foreach (var (id, state) in store.ScanAsync(p)) result.Add(id, state);
