@@ -41,4 +41,10 @@ public sealed record AnalyticsOptions
 
     /// <summary>Tiers rank customers by net spend over this many days.</summary>
     public int TierValueDays { get; init; } = 365;
+
+    /// <summary>A repeat buyer whose P(alive) falls below this is at churn risk.</summary>
+    public double ChurnRiskThreshold { get; init; } = 0.3;
+
+    /// <summary>Every customer is reviewed at least this often in event time, so population changes reach silent customers.</summary>
+    public int MaxReviewDays { get; init; } = 28;
 }

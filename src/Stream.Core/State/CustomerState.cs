@@ -28,6 +28,12 @@ public sealed class CustomerState
     public RecentEventIds RecentEventIds(EventKind kind) => _recentIds[(int)kind];
     public CustomerProfile? Profile { get; internal set; }
 
+    /// <summary>
+    /// The last review (see Scoring.CustomerReview). Unlike everything above it is not derived from events
+    /// alone: it depends on when the watermark reached a review day and which model version was current.
+    /// </summary>
+    public ReviewRecord Review { get; set; }
+
     public int Count(EventType type) => _counts[(int)type];
 
     /// <summary>Sum of amounts of a transaction type, in <see cref="Money"/> units.</summary>

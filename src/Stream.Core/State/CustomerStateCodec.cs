@@ -9,11 +9,11 @@ namespace Stream.Core.State;
 /// </summary>
 public static class CustomerStateCodec
 {
-    public const byte FormatVersion = 3;
+    public const byte FormatVersion = 4;
 
     /// <summary>Upper bound of an encoded state, for sizing buffers.</summary>
     public const int MaxSize = 1 + 3 * 10 + 3 + EventTypes.Count * 5 + CustomerState.AmountTypes * 10
-        + 3 * 5 + 1 + PurchaseDays.Words * 8 + 3 * (1 + RecentEventIds.Capacity * 8) + 2 * 5 + (ActivityWindows.DailyLength + ActivityWindows.WeeklyLength + 2) * (5 + 1 + 7 * 10) + 1 + 3 * 256 + 3 * 10 + 8;
+        + 3 * 5 + 1 + PurchaseDays.Words * 8 + 3 * (1 + RecentEventIds.Capacity * 8) + 2 * 5 + (ActivityWindows.DailyLength + ActivityWindows.WeeklyLength + 2) * (5 + 1 + 7 * 10) + 1 + 3 * 256 + 3 * 10 + 8 + 3 * 5;
 
     private static readonly EventKind[] Kinds = Enum.GetValues<EventKind>();
 
@@ -88,6 +88,14 @@ public static class CustomerStateCodec
             w.Signed(state.LastEventAtMs - profile.UpdatedAtMs);
             w.Fixed64(profile.UpdatedBy);
         }
+
+        var review = state.Review;
+        w.Unsigned((uint)review.StatusCode);
+        if (review.Exists)
+        {
+            w.Signed(review.ReviewedDay);
+            w.Signed(review.NextReviewDay - review.ReviewedDay);
+        }
         return w.Position;
     }
 
@@ -95,7 +103,7 @@ public static class CustomerStateCodec
     {
         var r = new VarintReader(data);
         var version = r.Byte();
-        if (version != FormatVersion) throw new FormatException($"customer state format {version} is unknown (expected {FormatVersion})");
+        if (version is not (FormatVersion or 3)) throw new FormatException($"customer state format {version} is unknown (expected {FormatVersion})");
 
         var state = new CustomerState { FirstEventAtMs = r.Signed() };
         state.LastEventAtMs = state.FirstEventAtMs + (long)r.Unsigned();
@@ -147,6 +155,16 @@ public static class CustomerStateCodec
                 UpdatedAtMs = state.LastEventAtMs - r.Signed(),
                 UpdatedBy = r.Fixed64(),
             };
+        }
+        // Format 3 is format 4 without the review.
+        if (version == FormatVersion)
+        {
+            var status = (int)r.Unsigned();
+            if (status != 0)
+            {
+                var reviewed = (int)r.Signed();
+                state.Review = new ReviewRecord(status, reviewed, reviewed + (int)r.Signed());
+            }
         }
         if (!r.AtEnd) throw new FormatException("customer state has trailing bytes");
         return state;

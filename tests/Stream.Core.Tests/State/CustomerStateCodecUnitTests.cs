@@ -35,6 +35,25 @@ public sealed class CustomerStateCodecUnitTests
     }
 
     [Fact]
+    public void The_review_round_trips_and_format_3_states_read_as_never_reviewed()
+    {
+        var s = new CustomerState();
+        for (var i = 0; i < 10; i++) s.Apply(Event(i, i, i * 997, i * 131));
+        var v3 = CustomerStateCodec.Encode(s);
+        s.Review = new ReviewRecord(0x1235, 20_450, 20_478);
+        var v4 = CustomerStateCodec.Encode(s);
+        Assert.Equal(s.Review, CustomerStateCodec.Decode(v4).Review);
+
+        // Format 3 was format 4 less the trailing review; a never-reviewed state ends in a single 0.
+        Assert.Equal(0, v3[^1]);
+        v3 = v3[..^1];
+        v3[0] = 3;
+        var old = CustomerStateCodec.Decode(v3);
+        Assert.False(old.Review.Exists);
+        Assert.Equal(s.EventCount, old.EventCount);
+    }
+
+    [Fact]
     public void An_unknown_format_is_refused()
     {
         var bytes = CustomerStateCodec.Encode(new CustomerState());

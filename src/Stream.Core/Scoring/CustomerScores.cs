@@ -1,0 +1,45 @@
+using Stream.Core.Analytics;
+using Stream.Core.Models;
+using Stream.Core.State;
+
+namespace Stream.Core.Scoring;
+
+/// <summary>
+/// A customer's model scores as of a day, and the population model version that produced them. Scores
+/// depend on the day through T (time since the first purchase), so they decay for customers who send
+/// nothing as event time advances.
+/// </summary>
+public sealed record CustomerScores(
+    long ModelVersion,
+    double ProbabilityAlive,
+    double ExpectedPurchases30d,
+    double ExpectedPurchases90d,
+    double ExpectedPurchases365d,
+    double ExpectedAverageOrderValue,
+    double Clv12m)
+{
+    /// <summary>Null when the model has no fitted value models or the customer has not purchased.</summary>
+    public static CustomerScores? Of(CustomerState state, int asOfDay, PopulationModel? model)
+    {
+        if (model is not { Churn: { } churn, Spend: { } spend } || Summary(state, asOfDay) is not { } m) return null;
+        return Sanitised(new CustomerScores(
+            model.Version,
+            BgNbd.ProbabilityAlive(churn, m),
+            BgNbd.ExpectedPurchases(churn, m, 30),
+            BgNbd.ExpectedPurchases(churn, m, 90),
+            BgNbd.ExpectedPurchases(churn, m, 365),
+            GammaGamma.ExpectedAverageProfit(spend, m.Frequency, m.MonetaryValue),
+            CustomerLifetimeValue.Compute(churn, spend, m)));
+    }
+
+    /// <summary>The repeat-purchase summary as of a day no earlier than the last purchase.</summary>
+    public static RepeatPurchaseSummary? Summary(CustomerState state, int asOfDay) =>
+        state.PurchaseDays.DistinctDays == 0 ? null : RepeatPurchaseSummaries.Of(state, EpochDays.ToDate(Math.Max(asOfDay, state.PurchaseDays.LastDay)));
+
+    /// <summary>No NaN or infinity leaves the models: a value that is not finite becomes null upstream, here 0.</summary>
+    private static CustomerScores? Sanitised(CustomerScores s) =>
+        double.IsFinite(s.ProbabilityAlive) && double.IsFinite(s.ExpectedPurchases30d) && double.IsFinite(s.ExpectedPurchases90d)
+        && double.IsFinite(s.ExpectedPurchases365d) && double.IsFinite(s.ExpectedAverageOrderValue) && double.IsFinite(s.Clv12m)
+            ? s
+            : null;
+}

@@ -1,0 +1,123 @@
+using FsCheck;
+using FsCheck.Fluent;
+using Stream.Core.Analytics;
+using Stream.Core.Events;
+using Stream.Core.Models;
+using Stream.Core.Scoring;
+using Stream.Core.State;
+
+namespace Stream.Core.Tests.Scoring;
+
+public sealed class CustomerReviewUnitTests
+{
+    private const int Start = 20_000;
+
+    // CDNOW-like parameters (lifetimes' daily fit), so P(alive) crosses 0.3 within the generated spans.
+    private static readonly BgNbdParameters Churn = new(0.2426, 4.4136, 0.7930, 2.4259);
+    private static readonly GammaGammaParameters Spend = new(6.25, 3.74, 15.44);
+
+    private static PopulationModel Model(long[] r, long[] f, TierThresholds tiers) => new(
+        1, Start, 100, 90, false, 100, 0, new QuintileEdges(r), new QuintileEdges(f), new QuintileEdges([1, 2, 3, 4]), tiers,
+        Churn, Spend, null, null, DateTimeOffset.UnixEpoch);
+
+    private static CustomerState Build(IEnumerable<(int Day, int Type, int Amount)> events)
+    {
+        var s = new CustomerState();
+        var i = 0;
+        foreach (var (day, type, amount) in events)
+        {
+            var at = DateTimeOffset.UnixEpoch.AddDays(Start + day).AddHours(10);
+            s.Apply(type switch
+            {
+                0 => new CustomerEvent { EventId = "e" + i++, CustomerId = "c", OccurredAt = at, Type = EventType.Purchase, OrderId = "o", Amount = amount, Currency = "USD" },
+                1 => new CustomerEvent { EventId = "e" + i++, CustomerId = "c", OccurredAt = at, Type = EventType.Refund, OrderId = "o", Amount = amount / 4m, Currency = "USD" },
+                _ => new CustomerEvent { EventId = "e" + i++, CustomerId = "c", OccurredAt = at, Type = EventType.Login },
+            });
+        }
+        return s;
+    }
+
+    /// <summary>
+    /// For random histories, population models and option sets: the status stays the same on every day after a
+    /// review and before the next review day, and the next review day is within the maximum interval. A timer
+    /// at the next review day therefore never misses a change of a silent customer.
+    /// </summary>
+    [Fact]
+    public void Status_is_constant_until_the_next_review_day()
+    {
+        // Histories spread over 20 to 500 days, so some are dense enough for engagement baselines and spend trends.
+        var events = Gen.Choose(20, 500).Zip(Gen.ListOf(Gen.Choose(0, 500).Zip(Gen.Choose(0, 4)).Zip(Gen.Choose(1, 400))))
+            .Select(x => x.Item2.Select(e => (e.Item1.Item1 % x.Item1, e.Item1.Item2 % 3, e.Item2)).ToList());
+        var edges = Gen.ArrayOf(Gen.Choose(0, 400), 4).Select(a => a.Select(v => (long)v).Order().ToArray());
+        var options = Gen.Elements(
+            new AnalyticsOptions(),
+            new AnalyticsOptions { MaxReviewDays = 90, DormantDays = 60, ChurnedDays = 120, NewDays = 14, MatureDays = 200, SpendDays = 28, TierValueDays = 30, ChurnRiskThreshold = 0.6 },
+            new AnalyticsOptions { MaxReviewDays = 365, RecentDays = 3, BaselineDays = 21, MinBaselinePerWeek = 0.5, MinBaselineSpendUnits = 1 });
+        var cutPoints = edges.Zip(edges);
+        var setting = Gen.Choose(0, 200).Zip(options);
+        var property = Prop.ForAll(events.ToArbitrary(), cutPoints.ToArbitrary(), setting.ToArbitrary(),
+            (history, rf, idleAndOptions) =>
+            {
+                var (r, f) = rf;
+                var (idle, o) = idleAndOptions;
+                var state = Build(history);
+                var tiers = new TierThresholds(30_000 * Money.UnitsPerWhole / 10, 800 * Money.UnitsPerWhole, 100 * Money.UnitsPerWhole);
+                var model = Model(r, f, tiers);
+                var asOf = Start + (history.Count == 0 ? 0 : history.Max(e => e.Item1)) + idle;
+                var status = CustomerReview.Status(state, asOf, model, o);
+                var next = CustomerReview.NextReviewDay(state, asOf, model, o);
+                if (next <= asOf || next > asOf + o.MaxReviewDays) return false;
+                for (var d = asOf + 1; d < next; d++)
+                {
+                    if (CustomerReview.Status(state, d, model, o) != status) return false;
+                }
+                return true;
+            });
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(400), property);
+    }
+
+    [Fact]
+    public void A_silent_repeat_buyer_becomes_a_churn_risk_on_the_day_p_alive_falls_below_the_threshold()
+    {
+        var state = Build([(0, 0, 50), (20, 0, 40), (45, 0, 30)]);
+        var model = Model([10, 30, 60, 120], [1, 1, 2, 3], TierThresholds.None);
+        var o = new AnalyticsOptions { MaxReviewDays = 1000 };
+        var day = Start + 45;
+        Assert.False(CustomerReview.Status(state, day, model, o).ChurnRisk);
+        var next = CustomerReview.NextReviewDay(state, day, model, o);
+        // The next review comes at the first R cut point crossing or the P(alive) crossing, whichever is first; walk them.
+        while (!CustomerReview.Status(state, next, model, o).ChurnRisk) next = CustomerReview.NextReviewDay(state, next, model, o);
+        Assert.True(CustomerReview.ProbabilityAlive(state, next, model) < 0.3);
+        Assert.True(CustomerReview.ProbabilityAlive(state, next - 1, model) >= 0.3);
+    }
+
+    [Fact]
+    public void Status_packs_into_one_integer_and_back()
+    {
+        foreach (var stage in Enum.GetValues<LifecycleStage>())
+        {
+            foreach (RfmSegment? segment in Enum.GetValues<RfmSegment>().Cast<RfmSegment?>().Append(null))
+            {
+                foreach (ValueTier? tier in Enum.GetValues<ValueTier>().Cast<ValueTier?>().Append(null))
+                {
+                    var status = new CustomerStatus(stage, segment, tier, segment is RfmSegment.AtRisk);
+                    Assert.Equal(status, CustomerStatus.Unpack(status.Pack()));
+                }
+            }
+        }
+        Assert.Null(CustomerStatus.Unpack(0));
+    }
+
+    [Fact]
+    public void Scores_name_the_model_version_and_fall_for_a_silent_customer()
+    {
+        var state = Build([(0, 0, 50), (30, 0, 40)]);
+        var model = Model([10, 30, 60, 120], [1, 1, 2, 3], TierThresholds.None) with { Version = 7 };
+        var early = CustomerScores.Of(state, Start + 30, model)!;
+        var late = CustomerScores.Of(state, Start + 300, model)!;
+        Assert.Equal(7, early.ModelVersion);
+        Assert.True(late.ProbabilityAlive < early.ProbabilityAlive);
+        Assert.True(late.Clv12m < early.Clv12m);
+        Assert.Null(CustomerScores.Of(state, Start + 30, model with { Churn = null }));
+    }
+}
