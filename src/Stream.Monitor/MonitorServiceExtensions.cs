@@ -23,6 +23,7 @@ public static class MonitorServiceExtensions
         services.AddValidatedOptions<ApiOptions>(ApiOptions.Section);
         services.AddOptions<Core.Analytics.AnalyticsOptions>().BindConfiguration("Stream:Analytics");
         services.AddValidatedOptions<StructureOptions>(StructureOptions.Section);
+        services.AddValidatedOptions<ModelOptions>(ModelOptions.Section);
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IConnectionMultiplexer>(sp =>
@@ -35,6 +36,9 @@ public static class MonitorServiceExtensions
         });
         services.AddSingleton(sp => new RedisKeys(sp.GetRequiredService<IOptions<RedisOptions>>().Value.KeyPrefix));
         services.AddSingleton<CustomerStateStore>();
+        services.AddSingleton<Models.ModelStore>();
+        services.AddSingleton<Models.CurrentModel>();
+        services.AddHostedService<Models.ModelRefresher>();
 
         // One registry per host, so tests can run several monitors in one process.
         services.AddSingleton(_ =>

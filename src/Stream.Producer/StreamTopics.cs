@@ -2,13 +2,16 @@ using Stream.Core.Events;
 
 namespace Stream.Producer;
 
-/// <summary>The topic of each contract, and the dead-letter topic. Defaults match the monitor's.</summary>
+/// <summary>The topic of each contract, the dead-letter topic and the changes topic. Defaults match the monitor's.</summary>
 public sealed record StreamTopics
 {
     public string Interactions { get; init; } = "customer.interactions";
     public string Transactions { get; init; } = "customer.transactions";
     public string Profiles { get; init; } = "customer.profiles";
     public string DeadLetter { get; init; } = "customer.events.dlq";
+
+    /// <summary>Status changes the monitor publishes (stage, segment, tier, churn risk).</summary>
+    public string Changes { get; init; } = "customer.changes";
 
     public string For(EventKind kind) => kind switch
     {

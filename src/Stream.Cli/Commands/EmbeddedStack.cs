@@ -16,6 +16,7 @@ internal sealed class EmbeddedStack : IDisposable
         Kafka = new MockKafkaCluster();
         foreach (var topic in Topics.Inputs) Kafka.CreateTopic(topic, partitions);
         Kafka.CreateTopic(Topics.DeadLetter, 1);
+        Kafka.CreateTopic(Topics.Changes, 1);
         Partitions = partitions;
         if (redis is not null)
         {

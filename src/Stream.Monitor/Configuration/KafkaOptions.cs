@@ -17,6 +17,7 @@ public sealed class KafkaOptions
     [Required] public string TransactionsTopic { get; set; } = "customer.transactions";
     [Required] public string ProfilesTopic { get; set; } = "customer.profiles";
     [Required] public string DeadLetterTopic { get; set; } = "customer.events.dlq";
+    [Required] public string ChangesTopic { get; set; } = "customer.changes";
 
     /// <summary>Extra librdkafka settings (security.protocol, sasl.*, ...). Values are never logged.</summary>
     public Dictionary<string, string> Settings { get; set; } = [];
@@ -27,5 +28,6 @@ public sealed class KafkaOptions
         Transactions = TransactionsTopic,
         Profiles = ProfilesTopic,
         DeadLetter = DeadLetterTopic,
+        Changes = ChangesTopic,
     };
 }

@@ -12,6 +12,9 @@ internal sealed class BatchOutcome
     public readonly List<(long OccurredAtMs, long RecordAtMs)> Latencies = [];
     public int Records;
 
+    /// <summary>Customers reviewed because of their events [0] and because their review timer was due [1].</summary>
+    public readonly long[] Reviews = new long[2];
+
     public long AppliedTotal => Applied.Sum();
     public long RejectedTotal => Rejected.Cast<long>().Sum();
 }

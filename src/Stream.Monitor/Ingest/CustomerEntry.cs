@@ -16,4 +16,7 @@ internal sealed class CustomerEntry(string customerId)
 
     /// <summary>Changed since the last write was sealed.</summary>
     public bool Dirty { get; set; }
+
+    /// <summary>Its review timer is due; it is reviewed at the next flush.</summary>
+    public bool ReviewDue { get; set; }
 }

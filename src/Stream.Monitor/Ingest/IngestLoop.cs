@@ -2,9 +2,12 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using Stream.Core.Analytics;
 using Stream.Core.Events;
+using Stream.Core.Scoring;
 using Stream.Monitor.Configuration;
 using Stream.Monitor.Kafka;
+using Stream.Monitor.Models;
 using Stream.Monitor.Storage;
 using Stream.Monitor.Telemetry;
 using Stream.Producer;
@@ -24,9 +27,14 @@ public sealed class IngestLoop(
     IOptions<IngestOptions> ingestOptions,
     IngestMetrics metrics,
     IngestStatus status,
+    CurrentModel currentModel,
+    IOptions<AnalyticsOptions> analytics,
     TimeProvider clock,
     ILogger<IngestLoop> logger)
 {
+    /// <summary>Most review timers one partition fetches per flush; more wait for the next flush.</summary>
+    private const int MaxReviewsPerFlush = 20_000;
+
     private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan IdleTick = TimeSpan.FromSeconds(1);
 
@@ -40,6 +48,8 @@ public sealed class IngestLoop(
     private readonly HashSet<int> _fenced = [];
     private IConsumer<byte[]?, byte[]?>? _consumer;
     private DeadLetterPublisher? _deadLetters;
+    private StatusChangePublisher? _changes;
+    private DeliveryTracker? _deliveries;
     private readonly Queue<List<(SealedBatch Batch, Task<CommitOutcome> Write)>> _inFlight = new();
     private int _pendingRecords;
     private DateTimeOffset _oldestPending;
@@ -53,8 +63,10 @@ public sealed class IngestLoop(
         status.PartitionCount = partitions.Value;
         store.SetPartitionCountAsync(partitions.Value).GetAwaiter().GetResult();
 
-        using var deadLetters = new DeadLetterPublisher(kafka.CreateDeadLetterProducer(), _topics.DeadLetter);
-        _deadLetters = deadLetters;
+        using var deliveries = new DeliveryTracker(kafka.CreateProducer());
+        _deliveries = deliveries;
+        _deadLetters = new DeadLetterPublisher(deliveries, _topics.DeadLetter);
+        _changes = new StatusChangePublisher(deliveries, _topics.Changes);
         using var consumer = kafka.CreateConsumer(b => b
             .SetPartitionsAssignedHandler(OnAssigned)
             .SetPartitionsRevokedHandler(OnRevoked)
@@ -120,6 +132,8 @@ public sealed class IngestLoop(
         {
             _lastIdleTick = now;
             AdvanceIdleWatermarks(now);
+            // Review timers of quiet partitions fire here, without waiting for records.
+            if (_owned.Values.Any(p => p.ReviewsDue && p.EventDay is not null)) FlushAll(_owned.Values.ToList());
         }
     }
 
@@ -142,6 +156,7 @@ public sealed class IngestLoop(
             return;
         }
         if (owner.Watermark(record.Topic, now).Observe(result.Event.OccurredAt, now)) owner.Batch.Late[(int)kind]++;
+        owner.AdvanceClock();
         owner.Route(result.Event, recordTime.ToUnixTimeMilliseconds());
     }
 
@@ -263,14 +278,39 @@ public sealed class IngestLoop(
     /// </summary>
     private void FlushAll(List<OwnedPartition> partitions)
     {
-        var work = partitions.Where(p => p.Batch.Records > 0).ToList();
+        var work = partitions.Where(p => p.Batch.Records > 0 || (p.ReviewsDue && p.EventDay is not null)).ToList();
         if (work.Count == 0) return;
+
+        // Review timers that event time has reached: fetched from Redis after the previous flush's writes
+        // (same connection, so in order), and loaded with the customers this batch waits for.
+        var fetching = work.Where(p => p.ReviewsDue && p.EventDay is not null)
+            .Select(p => (Owner: p, Fetch: store.FetchDueAsync(p.Number, p.EventDay!.Value, MaxReviewsPerFlush))).ToList();
+        Task.WaitAll(fetching.Select(f => (Task)f.Fetch).ToArray());
+        foreach (var (owner, fetch) in fetching)
+        {
+            var (due, more, nextAfter) = fetch.Result;
+            owner.ReviewsDue = more;
+            owner.Clock.Cancel();
+            if (nextAfter is { } next) owner.NoteDue(next);
+            owner.RequestReviews(due);
+        }
 
         var loading = work.Where(p => p.Loading.Count > 0)
             .Select(p => (Owner: p, Load: store.LoadAsync(p.Number, p.Loading.Select(e => e.CustomerId).ToList()))).ToList();
         Task.WaitAll(loading.Select(l => (Task)l.Load).ToArray());
         foreach (var (owner, load) in loading) owner.CompleteLoading(load.Result);
-        _deadLetters!.WaitForDeliveries(DeliveryTimeout);
+
+        var model = currentModel.Model;
+        var changes = new List<StatusChange>();
+        foreach (var p in work)
+        {
+            var (byEvent, byTimer) = p.Review(model, analytics.Value, changes);
+            p.Batch.Reviews[0] += byEvent;
+            p.Batch.Reviews[1] += byTimer;
+        }
+        foreach (var change in changes) _changes!.Publish(change);
+        _deliveries!.WaitForDeliveries(DeliveryTimeout);
+        metrics.RecordChanges(changes);
 
         var flight = new List<(SealedBatch, Task<CommitOutcome>)>(work.Count);
         foreach (var p in work)
@@ -294,7 +334,7 @@ public sealed class IngestLoop(
     private async Task<CommitOutcome> TimedCommit(SealedBatch batch)
     {
         var started = clock.GetTimestamp();
-        var committed = await store.CommitAsync(batch.Owner.Number, batch.Owner.Epoch, batch.ExpectedOffsets, batch.States, batch.Progress);
+        var committed = await store.CommitAsync(batch.Owner.Number, batch.Owner.Epoch, batch.ExpectedOffsets, batch.States, batch.Progress, batch.Due);
         metrics.RedisWrite.Observe(clock.GetElapsedTime(started).TotalSeconds);
         return committed;
     }
@@ -377,6 +417,8 @@ public sealed class IngestLoop(
             metrics.EventLatency.Observe((nowMs - occurredAtMs) / 1000d);
             metrics.PipelineLatency.Observe(Math.Max(0, nowMs - recordAtMs) / 1000d);
         }
+        if (outcome.Reviews[0] > 0) metrics.Reviews.WithLabels("event").Inc(outcome.Reviews[0]);
+        if (outcome.Reviews[1] > 0) metrics.Reviews.WithLabels("timer").Inc(outcome.Reviews[1]);
         metrics.Batches.Inc();
         status.RecordCommit(outcome.AppliedTotal, outcome.RejectedTotal, committedAt);
     }
@@ -403,6 +445,7 @@ public sealed class IngestLoop(
                     metrics.Watermark.WithLabels(topic, p.Number.ToString(System.Globalization.CultureInfo.InvariantCulture))
                         .Set(wm.Current.ToUnixTimeMilliseconds() / 1000d);
             }
+            p.AdvanceClock();
         }
     }
 

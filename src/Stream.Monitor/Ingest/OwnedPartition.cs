@@ -1,7 +1,9 @@
 using System.Runtime.InteropServices;
 using Confluent.Kafka;
 using StackExchange.Redis;
+using Stream.Core.Analytics;
 using Stream.Core.Events;
+using Stream.Core.Scoring;
 using Stream.Core.State;
 using Stream.Core.Time;
 using Stream.Monitor.Configuration;
@@ -23,6 +25,9 @@ internal sealed class OwnedPartition
     private readonly Dictionary<string, long> _sealedNext = new(StringComparer.Ordinal);
     private List<CustomerEntry> _dirty = [];
     private List<CustomerEntry> _loading = [];
+    private List<CustomerEntry> _due = [];
+    private List<(string CustomerId, int Day)> _dueUpdates = [];
+    private int _clockDay = int.MinValue;
 
     public OwnedPartition(PartitionClaim claim, IngestOptions options, DateTimeOffset wallNow)
     {
@@ -47,6 +52,54 @@ internal sealed class OwnedPartition
     public Dictionary<string, PartitionWatermark> Watermarks { get; } = new(StringComparer.Ordinal);
 
     public IReadOnlyList<CustomerEntry> Loading => _loading;
+
+    /// <summary>Event time as the review timers see it: the earliest of the topics' watermarks.</summary>
+    public EventTimeClock Clock { get; } = new();
+
+    /// <summary>Reviews may be due in Redis: the next flush fetches them. True after a claim, so the first flush finds what is pending.</summary>
+    public bool ReviewsDue { get; set; } = true;
+
+    /// <summary>The partition's event-time day (earliest topic watermark); null before any event.</summary>
+    public int? EventDay
+    {
+        get
+        {
+            var earliest = DateTimeOffset.MaxValue;
+            foreach (var wm in Watermarks.Values)
+            {
+                if (wm.Current != DateTimeOffset.MinValue && wm.Current < earliest) earliest = wm.Current;
+            }
+            return earliest == DateTimeOffset.MaxValue ? null : PurchaseDays.DayNumber(earliest.ToUnixTimeMilliseconds());
+        }
+    }
+
+    /// <summary>Moves the event-time clock to the watermark; cheap when the day has not changed.</summary>
+    public void AdvanceClock()
+    {
+        if (EventDay is not { } day || day <= _clockDay) return;
+        _clockDay = day;
+        Clock.AdvanceTo(new DateTimeOffset(EpochDays.ToDate(day).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+    }
+
+    /// <summary>Sets the timer for the earliest review known to be pending.</summary>
+    public void NoteDue(int day) => Clock.WakeAt(day, () => ReviewsDue = true);
+
+    /// <summary>Asks for the review of customers whose timers are due (loading those not cached).</summary>
+    public void RequestReviews(IReadOnlyList<string> customerIds)
+    {
+        foreach (var id in customerIds)
+        {
+            ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_cache, id, out var exists);
+            if (!exists)
+            {
+                entry = new CustomerEntry(id);
+                _loading.Add(entry);
+            }
+            if (entry!.ReviewDue) continue;
+            entry.ReviewDue = true;
+            _due.Add(entry);
+        }
+    }
 
     public PartitionWatermark Watermark(string topic, DateTimeOffset wallNow)
     {
@@ -114,6 +167,71 @@ internal sealed class OwnedPartition
     }
 
     /// <summary>
+    /// Reviews, after <see cref="CompleteLoading"/>, every customer changed by events in this batch (as of its
+    /// latest event) and every customer whose review timer is due (as of each due day up to the partition's
+    /// event day, in order). Status changes go to <paramref name="changes"/>; new review days are written
+    /// with the batch and the earliest sets the partition timer.
+    /// </summary>
+    public (int ByEvent, int ByTimer) Review(PopulationModel? model, AnalyticsOptions options, List<StatusChange> changes)
+    {
+        var today = EventDay;
+        var touched = _dirty.Count;
+        int byEvent = 0, byTimer = 0;
+        for (var i = 0; i < touched; i++)
+        {
+            if (ReviewCustomer(_dirty[i], touched: true, today, model, options, changes)) byEvent++;
+        }
+        foreach (var entry in _due)
+        {
+            entry.ReviewDue = false;
+            // Customers with events this batch were reviewed above.
+            if (!entry.Dirty && ReviewCustomer(entry, touched: false, today, model, options, changes)) byTimer++;
+        }
+        _due = [];
+        return (byEvent, byTimer);
+    }
+
+    private bool ReviewCustomer(CustomerEntry entry, bool touched, int? today, PopulationModel? model, AnalyticsOptions o, List<StatusChange> changes)
+    {
+        var s = entry.State!;
+        if (s.EventCount == 0) return false;
+        var review = s.Review;
+        var lastDay = PurchaseDays.DayNumber(s.LastEventAtMs);
+        int asOf;
+        if (touched || !review.Exists) asOf = review.Exists ? Math.Max(lastDay, review.ReviewedDay) : lastDay;
+        else if (today is { } t && review.NextReviewDay <= t) asOf = review.NextReviewDay;
+        else return false;
+
+        var previous = CustomerStatus.Unpack(review.StatusCode);
+        // Walk the due days one by one, so a silent customer's changes carry the day they happened.
+        for (var steps = 0; ; steps++)
+        {
+            var status = CustomerReview.Status(s, asOf, model, o);
+            StatusChange.Diff(entry.CustomerId, previous, status, asOf, s, model, o, changes);
+            previous = status;
+            review = new ReviewRecord(status.Pack(), asOf, CustomerReview.NextReviewDay(s, asOf, model, o));
+            if (today is not { } day || review.NextReviewDay > day || steps >= MaxReviewSteps) break;
+            asOf = review.NextReviewDay;
+        }
+        if (review == s.Review) return true;
+        if (review.NextReviewDay != s.Review.NextReviewDay)
+        {
+            _dueUpdates.Add((entry.CustomerId, review.NextReviewDay));
+            NoteDue(review.NextReviewDay);
+        }
+        s.Review = review;
+        if (!entry.Dirty)
+        {
+            entry.Dirty = true;
+            _dirty.Add(entry);
+        }
+        return true;
+    }
+
+    /// <summary>Bounds one customer's catch-up in one flush; the rest follows at the next.</summary>
+    private const int MaxReviewSteps = 1_000;
+
+    /// <summary>
     /// Closes the batch: encodes the changed states and the progress to write with them, and starts a new
     /// batch. Call only after <see cref="CompleteLoading"/>.
     /// </summary>
@@ -138,8 +256,9 @@ internal sealed class OwnedPartition
         // What Redis must hold before this batch applies: the progress the previous sealed batch wrote.
         var expected = _consumedNext.Keys.ToDictionary(t => t, t => _sealedNext.TryGetValue(t, out var n) ? n : (long?)null, StringComparer.Ordinal);
         foreach (var (topic, next) in _consumedNext) _sealedNext[topic] = next;
-        var sealedBatch = new SealedBatch(this, expected, states, [.. progress], new Dictionary<string, long>(_consumedNext), Batch);
+        var sealedBatch = new SealedBatch(this, expected, states, [.. progress], new Dictionary<string, long>(_consumedNext), Batch, _dueUpdates);
         _dirty = [];
+        _dueUpdates = [];
         Batch = new BatchOutcome();
         return sealedBatch;
     }
@@ -154,7 +273,7 @@ internal sealed class OwnedPartition
     {
         foreach (var (id, entry) in _cache)
         {
-            if (entry.State is not null && !entry.Dirty) _cache.Remove(id);
+            if (entry.State is not null && !entry.Dirty && !entry.ReviewDue) _cache.Remove(id);
         }
     }
 }
@@ -166,4 +285,5 @@ internal sealed record SealedBatch(
     KeyValuePair<RedisKey, RedisValue>[] States,
     HashEntry[] Progress,
     IReadOnlyDictionary<string, long> Next,
-    BatchOutcome Outcome);
+    BatchOutcome Outcome,
+    IReadOnlyList<(string CustomerId, int Day)> Due);

@@ -11,7 +11,7 @@ namespace Stream.Monitor.Kafka;
 /// before committing the batch's offsets, so a rejected record is never lost (after a crash it may be
 /// dead-lettered twice; the source headers identify such copies).
 /// </summary>
-public sealed class DeadLetterPublisher(IProducer<byte[]?, byte[]?> producer, string topic) : IDisposable
+public sealed class DeadLetterPublisher(DeliveryTracker deliveries, string topic)
 {
     public const string ReasonHeader = "dlq.reason";
     public const string DetailHeader = "dlq.detail";
@@ -19,9 +19,6 @@ public sealed class DeadLetterPublisher(IProducer<byte[]?, byte[]?> producer, st
     public const string SourcePartitionHeader = "dlq.source.partition";
     public const string SourceOffsetHeader = "dlq.source.offset";
     public const string SourceTimestampHeader = "dlq.source.timestamp";
-
-    private int _inFlight;
-    private Error? _failure;
 
     public string Topic { get; } = topic;
 
@@ -37,30 +34,8 @@ public sealed class DeadLetterPublisher(IProducer<byte[]?, byte[]?> producer, st
         headers.Add(SourceOffsetHeader, Utf8(record.Offset.Value.ToString(CultureInfo.InvariantCulture)));
         headers.Add(SourceTimestampHeader, Utf8(record.Message.Timestamp.UnixTimestampMs.ToString(CultureInfo.InvariantCulture)));
 
-        Interlocked.Increment(ref _inFlight);
-        producer.Produce(Topic, new Message<byte[]?, byte[]?> { Key = record.Message.Key, Value = record.Message.Value, Headers = headers }, report =>
-        {
-            if (report.Error.IsError) _failure ??= report.Error;
-            Interlocked.Decrement(ref _inFlight);
-        });
-    }
-
-    /// <summary>Blocks until every published record is acknowledged; throws if any was not.</summary>
-    public void WaitForDeliveries(TimeSpan timeout)
-    {
-        if (Volatile.Read(ref _inFlight) == 0 && _failure is null) return;
-        producer.Flush(timeout);
-        var failure = _failure;
-        _failure = null;
-        if (failure is not null) throw new KafkaException(failure);
-        if (Volatile.Read(ref _inFlight) != 0) throw new TimeoutException($"dead-letter deliveries still pending after {timeout}");
+        deliveries.Produce(Topic, new Message<byte[]?, byte[]?> { Key = record.Message.Key, Value = record.Message.Value, Headers = headers });
     }
 
     private static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
-
-    public void Dispose()
-    {
-        producer.Flush(TimeSpan.FromSeconds(10));
-        producer.Dispose();
-    }
 }

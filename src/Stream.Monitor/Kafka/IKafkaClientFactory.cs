@@ -7,7 +7,8 @@ public interface IKafkaClientFactory
 {
     IConsumer<byte[]?, byte[]?> CreateConsumer(Action<ConsumerBuilder<byte[]?, byte[]?>> configure);
 
-    IProducer<byte[]?, byte[]?> CreateDeadLetterProducer();
+    /// <summary>An idempotent producer for what the pipeline writes: dead letters and status changes.</summary>
+    IProducer<byte[]?, byte[]?> CreateProducer();
 
     IAdminClient CreateAdmin();
 }

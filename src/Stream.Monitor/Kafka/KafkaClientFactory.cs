@@ -34,7 +34,7 @@ public sealed class KafkaClientFactory(IOptions<KafkaOptions> options) : IKafkaC
         return builder.Build();
     }
 
-    public IProducer<byte[]?, byte[]?> CreateDeadLetterProducer()
+    public IProducer<byte[]?, byte[]?> CreateProducer()
     {
         NativeKafka.EnsureLoaded();
         var config = new ProducerConfig

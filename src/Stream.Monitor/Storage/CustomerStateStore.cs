@@ -53,8 +53,9 @@ public sealed class CustomerStateStore(IConnectionMultiplexer redis, RedisKeys k
     }
 
     // One script, so the checks and every write are atomic and take one round trip. All keys share the
-    // partition's hash tag, so this also runs on Redis Cluster. ARGV: epoch, then m expected offsets
-    // (field, value or "" for none), then n progress pairs, then one state per customer key.
+    // partition's hash tag, so this also runs on Redis Cluster. KEYS: epoch, offsets, due, then one per state.
+    // ARGV: epoch, then m expected offsets (field, value or "" for none), then n progress pairs, then one
+    // state per customer key, then d due pairs (review day, customer id).
     private const string CommitScript = """
         if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
         local m = tonumber(ARGV[2])
@@ -66,22 +67,31 @@ public sealed class CustomerStateStore(IConnectionMultiplexer redis, RedisKeys k
         local n = tonumber(ARGV[base])
         if n > 0 then redis.call('HSET', KEYS[2], unpack(ARGV, base + 1, base + 2 * n)) end
         base = base + 2 * n
-        for i = 3, #KEYS do redis.call('SET', KEYS[i], ARGV[base + i - 2]) end
+        for i = 4, #KEYS do redis.call('SET', KEYS[i], ARGV[base + i - 3]) end
+        base = base + #KEYS - 3
+        local d = tonumber(ARGV[base + 1])
+        for from = 0, d - 1, 500 do
+            local to = math.min(from + 500, d) - 1
+            redis.call('ZADD', KEYS[3], unpack(ARGV, base + 2 + 2 * from, base + 3 + 2 * to))
+        end
         return 1
         """;
 
     /// <summary>
-    /// Writes changed states, next offsets and watermarks atomically, if <paramref name="epoch"/> still owns the
-    /// partition and Redis holds exactly <paramref name="expectedOffsets"/> (the progress the previous batch left;
-    /// a batch written without its predecessor would skip that batch's state changes). Nothing is written otherwise.
+    /// Writes changed states, next offsets, watermarks and review timers atomically, if <paramref name="epoch"/>
+    /// still owns the partition and Redis holds exactly <paramref name="expectedOffsets"/> (the progress the
+    /// previous batch left; a batch written without its predecessor would skip that batch's state changes).
+    /// Nothing is written otherwise.
     /// </summary>
     public async Task<CommitOutcome> CommitAsync(int partition, long epoch, IReadOnlyDictionary<string, long?> expectedOffsets,
-        IReadOnlyList<KeyValuePair<RedisKey, RedisValue>> states, IReadOnlyList<HashEntry> progress)
+        IReadOnlyList<KeyValuePair<RedisKey, RedisValue>> states, IReadOnlyList<HashEntry> progress, IReadOnlyList<(string CustomerId, int Day)>? due = null)
     {
-        var keys = new RedisKey[2 + states.Count];
-        var args = new RedisValue[3 + 2 * expectedOffsets.Count + 2 * progress.Count + states.Count];
+        due ??= [];
+        var keys = new RedisKey[3 + states.Count];
+        var args = new RedisValue[4 + 2 * expectedOffsets.Count + 2 * progress.Count + states.Count + 2 * due.Count];
         keys[0] = Keys.Epoch(partition);
         keys[1] = Keys.Offsets(partition);
+        keys[2] = Keys.Due(partition);
         var a = 0;
         args[a++] = epoch;
         args[a++] = expectedOffsets.Count;
@@ -98,11 +108,32 @@ public sealed class CustomerStateStore(IConnectionMultiplexer redis, RedisKeys k
         }
         for (var i = 0; i < states.Count; i++)
         {
-            keys[2 + i] = states[i].Key;
+            keys[3 + i] = states[i].Key;
             args[a++] = states[i].Value;
+        }
+        args[a++] = due.Count;
+        foreach (var (customerId, day) in due)
+        {
+            args[a++] = day;
+            args[a++] = customerId;
         }
         var result = (long)await Db.ScriptEvaluateAsync(CommitScript, keys, args);
         return result switch { 1 => CommitOutcome.Committed, 0 => CommitOutcome.Fenced, _ => CommitOutcome.OutOfSequence };
+    }
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> customers of a partition whose review is due on or before <paramref name="throughDay"/>,
+    /// and the earliest review day after it (null if none).
+    /// </summary>
+    public async Task<(IReadOnlyList<string> Due, bool More, int? NextAfter)> FetchDueAsync(int partition, int throughDay, int limit)
+    {
+        var db = Db;
+        var dueTask = db.SortedSetRangeByScoreAsync(Keys.Due(partition), double.NegativeInfinity, throughDay, take: limit + 1);
+        var nextTask = db.SortedSetRangeByScoreWithScoresAsync(Keys.Due(partition), throughDay, double.PositiveInfinity, Exclude.Start, take: 1);
+        var due = await dueTask;
+        var next = await nextTask;
+        var ids = due.Take(limit).Select(v => (string)v!).ToList();
+        return (ids, due.Length > limit, next.Length > 0 ? (int)next[0].Score : null);
     }
 
     /// <summary>Finds one customer's state, and the partition holding it, by asking every partition (the API's read path).</summary>
@@ -123,6 +154,17 @@ public sealed class CustomerStateStore(IConnectionMultiplexer redis, RedisKeys k
     {
         var (_, watermarks) = Progress(await Db.HashGetAllAsync(Keys.Offsets(partition)));
         return watermarks.Count == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(watermarks.Values.Max());
+    }
+
+    /// <summary>The greatest stored watermark over all partitions; null before any event.</summary>
+    public async Task<DateTimeOffset?> LatestWatermarkAsync(int partitions)
+    {
+        DateTimeOffset? latest = null;
+        for (var p = 0; p < partitions; p++)
+        {
+            if (await WatermarkAsync(p) is { } w && (latest is null || w > latest)) latest = w;
+        }
+        return latest;
     }
 
     /// <summary>Every stored customer of a partition (snapshots and tests; SCAN, never KEYS).</summary>

@@ -10,6 +10,8 @@ namespace Stream.Monitor.Storage;
 /// <item><c>{prefix}:{pN}:c:{customerId}</c> — string, the binary customer state (CustomerStateCodec).</item>
 /// <item><c>{prefix}:{pN}:offsets</c> — hash: <c>{topic}</c> → next offset to read; <c>wm:{topic}</c> → watermark (Unix ms).</item>
 /// <item><c>{prefix}:{pN}:epoch</c> — integer, incremented by each owner on assignment; writes are fenced on it.</item>
+/// <item><c>{prefix}:{pN}:due</c> — sorted set: customer id → next review day, the partition's event-time timers.</item>
+/// <item><c>{prefix}:{models}:…</c> — versioned population models (ModelStore).</item>
 /// </list>
 /// </summary>
 public sealed class RedisKeys(string prefix)
@@ -35,6 +37,17 @@ public sealed class RedisKeys(string prefix)
     public RedisKey Offsets(int partition) => $"{Prefix}:{{p{partition}}}:offsets";
 
     public RedisKey Epoch(int partition) => $"{Prefix}:{{p{partition}}}:epoch";
+
+    /// <summary>Sorted set: customer id → next review day (epoch day), the partition's event-time timers.</summary>
+    public RedisKey Due(int partition) => $"{Prefix}:{{p{partition}}}:due";
+
+    public RedisKey ModelSequence => $"{Prefix}:{{models}}:seq";
+
+    public RedisKey ModelCurrent => $"{Prefix}:{{models}}:current";
+
+    public RedisKey ModelLock => $"{Prefix}:{{models}}:lock";
+
+    public RedisKey Model(long version) => $"{Prefix}:{{models}}:v{version}";
 
     public RedisValue CustomerPattern(int partition) => $"{Prefix}:{{p{partition}}}:c:*";
 

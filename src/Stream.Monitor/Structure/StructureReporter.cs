@@ -52,11 +52,7 @@ public sealed class StructureReporter(
     private async Task ReportAsync()
     {
         var partitions = await store.PartitionCountAsync(status.PartitionCount);
-        DateTimeOffset? watermark = null;
-        for (var p = 0; p < partitions; p++)
-        {
-            if (await store.WatermarkAsync(p) is { } w && (watermark is null || w > watermark)) watermark = w;
-        }
+        var watermark = await store.LatestWatermarkAsync(partitions);
         if (watermark is null) return;
 
         var asOf = DateOnly.FromDateTime(watermark.Value.UtcDateTime);

@@ -38,6 +38,10 @@ public sealed class IngestMetrics
         Lag = factory.CreateGauge("stream_consumer_lag", "Records between the committed position and the partition end.", "topic", "partition");
         Watermark = factory.CreateGauge("stream_watermark_timestamp_seconds", "Event-time watermark of a partition, Unix seconds.", "topic", "partition");
         PartitionsOwned = factory.CreateGauge("stream_partitions_owned", "Partition numbers this instance owns.");
+        Reviews = factory.CreateCounter("stream_reviews_total",
+            "Customer reviews committed, by trigger: event (the customer sent events) or timer (event time reached its review day).", "trigger");
+        Changes = factory.CreateCounter("stream_status_changes_total",
+            "Status changes published, by kind (stage, segment, tier, churn_risk) and new value.", "kind", "current");
         CustomersCached = factory.CreateGauge("stream_customers_cached", "Customer states held in memory by this instance.");
     }
 
@@ -67,5 +71,13 @@ public sealed class IngestMetrics
             Late.WithLabels(topic);
         }
         foreach (var type in EventTypes.All) Consumed.WithLabels(topics.For(type.Kind()), type.WireName());
+    }
+
+    public Counter Reviews { get; }
+    public Counter Changes { get; }
+
+    public void RecordChanges(IReadOnlyList<Stream.Core.Scoring.StatusChange> changes)
+    {
+        foreach (var c in changes) Changes.WithLabels(Kafka.StatusChangePublisher.Kind(c.Kind).Replace("_changed", "", StringComparison.Ordinal), c.Current).Inc();
     }
 }

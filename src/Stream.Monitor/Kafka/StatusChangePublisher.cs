@@ -1,0 +1,64 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Confluent.Kafka;
+using Stream.Core.Analytics;
+using Stream.Core.Events;
+using Stream.Core.Scoring;
+
+namespace Stream.Monitor.Kafka;
+
+/// <summary>
+/// Publishes status changes to the changes topic as JSON (schemas/v1/customer-change.schema.json), keyed by
+/// customer id so one customer's changes stay in order. Delivered before the batch that made them commits;
+/// after a crash a change may be published again with the same <c>event_id</c>.
+/// </summary>
+public sealed class StatusChangePublisher(DeliveryTracker deliveries, string topic)
+{
+    public string Topic { get; } = topic;
+
+    public void Publish(StatusChange change) =>
+        deliveries.Produce(Topic, new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes(change.CustomerId), Value = Serialize(change) });
+
+    public static byte[] Serialize(StatusChange c)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("event_id", c.EventId);
+            w.WriteNumber("schema_version", 1);
+            w.WriteString("customer_id", c.CustomerId);
+            w.WriteString("as_of", EpochDays.ToDate(c.AsOfDay).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            w.WriteString("kind", Kind(c.Kind));
+            if (c.Previous is null) w.WriteNull("previous");
+            else w.WriteString("previous", c.Previous);
+            w.WriteString("current", c.Current);
+            if (c.Tier is { } tier) w.WriteString("tier", tier.ToString().ToLowerInvariant());
+            if (c.ModelVersion is { } version) w.WriteNumber("model_version", version);
+            if (c.SuggestedAction is { } action) w.WriteString("suggested_action", action);
+            w.WriteStartObject("evidence");
+            var e = c.Evidence;
+            if (e.RecencyDays is { } r) w.WriteNumber("recency_days", r);
+            w.WriteNumber("purchase_days", e.PurchaseDays);
+            w.WriteNumber("net_spend", Money.FromUnits(e.MonetaryUnits));
+            w.WriteNumber("tier_value", Money.FromUnits(e.TierValueUnits));
+            if (e.ProbabilityAlive is { } p) w.WriteNumber("p_alive", Math.Round(p, 6));
+            if (e.EngagementRatio is { } er) w.WriteNumber("engagement_ratio", Math.Round(er, 4));
+            if (e.SpendRatio is { } sr) w.WriteNumber("spend_ratio", Math.Round(sr, 4));
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    public static string Kind(StatusChangeKind kind) => kind switch
+    {
+        StatusChangeKind.Stage => "stage_changed",
+        StatusChangeKind.Segment => "segment_changed",
+        StatusChangeKind.Tier => "tier_changed",
+        StatusChangeKind.ChurnRisk => "churn_risk_changed",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+}
