@@ -1,5 +1,6 @@
 using Stream.Core.Analytics;
 using Stream.Core.Events;
+using Stream.Core.Scoring;
 using Stream.Core.State;
 
 namespace Stream.Monitor.Api;
@@ -18,16 +19,23 @@ public sealed record CustomerView(
     ProfileView? Profile,
     DateOnly AsOf,
     string Stage,
-    CustomerSignals Signals)
+    CustomerSignals Signals,
+    StatusView? Status,
+    CustomerScores? Scores,
+    ReviewView? LastReview)
 {
-    public static CustomerView From(string customerId, CustomerState s, DateTimeOffset asOf, AnalyticsOptions options)
+    /// <summary>The customer as of <paramref name="asOf"/>; status and scores with <paramref name="model"/> (they name its version).</summary>
+    public static CustomerView From(string customerId, CustomerState s, DateTimeOffset asOf, AnalyticsOptions options, PopulationModel? model)
     {
         var day = EpochDays.Of(DateOnly.FromDateTime(asOf.UtcDateTime));
         var signals = CustomerSignals.Of(s, day, options);
-        return From(customerId, s, DateOnly.FromDateTime(asOf.UtcDateTime), Lifecycle.Classify(s, day, signals, options).ToString().ToLowerInvariant(), signals);
+        var status = CustomerReview.Status(s, day, model, options);
+        return From(customerId, s, DateOnly.FromDateTime(asOf.UtcDateTime), Lifecycle.Classify(s, day, signals, options).ToString().ToLowerInvariant(), signals,
+            StatusView.Of(status, model), CustomerScores.Of(s, day, model), ReviewView.Of(s.Review));
     }
 
-    private static CustomerView From(string customerId, CustomerState s, DateOnly asOf, string stage, CustomerSignals signals) => new(
+    private static CustomerView From(string customerId, CustomerState s, DateOnly asOf, string stage, CustomerSignals signals,
+        StatusView status, CustomerScores? scores, ReviewView? review) => new(
         customerId,
         DateTimeOffset.FromUnixTimeMilliseconds(s.FirstEventAtMs),
         DateTimeOffset.FromUnixTimeMilliseconds(s.LastEventAtMs),
@@ -40,7 +48,26 @@ public sealed record CustomerView(
         s.Profile is { } p ? new ProfileView(p.CustomerType.ToString().ToLowerInvariant(), p.Industry, p.Region, p.SignupDate) : null,
         asOf,
         stage,
-        signals);
+        signals,
+        status,
+        scores,
+        review);
 }
 
 public sealed record ProfileView(string CustomerType, string? Industry, string? Region, DateOnly? SignupDate);
+
+/// <summary>The status retention rules act on, as of the view's day, and the model version behind segment, tier and risk.</summary>
+public sealed record StatusView(string Stage, string? Segment, string? Tier, bool ChurnRisk, long? ModelVersion)
+{
+    public static StatusView Of(CustomerStatus s, PopulationModel? model) =>
+        new(s.Stage.ToString().ToLowerInvariant(), s.Segment?.DisplayName(), s.Tier?.ToString().ToLowerInvariant(), s.ChurnRisk, model?.Version);
+}
+
+/// <summary>The last review the pipeline committed (it published changes against this status) and when the next is due.</summary>
+public sealed record ReviewView(DateOnly ReviewedAsOf, DateOnly NextReview, string Stage, string? Segment, string? Tier, bool ChurnRisk)
+{
+    public static ReviewView? Of(ReviewRecord r) => CustomerStatus.Unpack(r.StatusCode) is { } s
+        ? new(EpochDays.ToDate(r.ReviewedDay), EpochDays.ToDate(r.NextReviewDay), s.Stage.ToString().ToLowerInvariant(), s.Segment?.DisplayName(),
+            s.Tier?.ToString().ToLowerInvariant(), s.ChurnRisk)
+        : null;
+}

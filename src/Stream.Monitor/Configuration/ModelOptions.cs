@@ -7,6 +7,9 @@ public sealed class ModelOptions
 {
     public const string Section = "Stream:Models";
 
+    /// <summary>Off: no population model is built or adopted (segments, tiers and scores stay empty).</summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>How often an instance looks for a newer stored model and decides whether to rebuild.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan CheckInterval { get; set; } = TimeSpan.FromSeconds(10);

@@ -45,6 +45,7 @@ public sealed class ModelRefresher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!_options.Enabled) return;
         using var timer = new PeriodicTimer(_options.CheckInterval, clock);
         do
         {
