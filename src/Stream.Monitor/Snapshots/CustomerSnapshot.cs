@@ -1,25 +1,21 @@
 using System.Globalization;
 using Stream.Core.Analytics;
 using Stream.Core.Events;
-using Stream.Core.Models;
+using Stream.Core.Scoring;
 using Stream.Core.State;
 using Stream.Monitor.Storage;
 
 namespace Stream.Monitor.Snapshots;
 
 /// <summary>One customer in a snapshot; <see cref="Rfm"/> is null for a prospect (no purchase yet).</summary>
-public sealed record SnapshotRow(string CustomerId, RfmScore? Rfm, ValueTier Tier, LifecycleStage Stage, CustomerSignals Signals, CustomerValue? Value,
+public sealed record SnapshotRow(string CustomerId, RfmScore? Rfm, ValueTier Tier, LifecycleStage Stage, CustomerSignals Signals, CustomerScores? Value,
     CustomerProfile? Profile);
-
-/// <summary>Model scores of one customer: P(alive), expected purchases in 90 days, 12-month CLV.</summary>
-public sealed record CustomerValue(double ProbabilityAlive, double ExpectedPurchases90d, double Clv12m);
 
 public sealed record CustomerSnapshotResult(
     DateOnly AsOf,
     IReadOnlyList<SnapshotRow> Rows,
     IReadOnlyList<TierShare> Tiers,
-    ModelFit<BgNbdParameters>? ChurnModel,
-    ModelFit<GammaGammaParameters>? SpendModel);
+    PopulationModel Model);
 
 /// <summary>
 /// Every customer's RFM values, population scores and segment (all-time window), value tier, lifecycle stage
@@ -49,29 +45,15 @@ public static class CustomerSnapshot
         var tierInput = customers.Select(c => (c.Id, c.Signals.NetSpend365dUnits)).ToList();
         var tiers = ValueTiers.Assign(tierInput, options);
 
-        // The churn and spend models are fitted on this population as of the snapshot day.
-        var summaries = customers.Select(c => (c.Id, Summary: RepeatPurchaseSummaries.Of(c.State, asOf)))
-            .Where(c => c.Summary is not null).ToDictionary(c => c.Id, c => c.Summary!.Value, StringComparer.Ordinal);
-        var (churn, spend) = FitModels(summaries.Values);
+        // The churn and spend models are fitted on this population as of the snapshot day, as the monitor's
+        // background model is (version 0: made for this snapshot, not stored).
+        var builder = new PopulationModelBuilder(asOfDay, options, exactLimit: Math.Max(1, customers.Count));
+        foreach (var c in customers) builder.Add(c.State);
+        var model = builder.Build(0, DateTimeOffset.UtcNow);
         var rows = customers.Select(c => new SnapshotRow(c.Id, rfm.GetValueOrDefault(c.Id), tiers[c.Id],
-            Lifecycle.Classify(c.State, asOfDay, c.Signals, options), c.Signals,
-            churn is not null && spend is not null && summaries.TryGetValue(c.Id, out var m) ? Score(churn.Parameters, spend.Parameters, m) : null,
-            c.State.Profile)).ToList();
-        return new CustomerSnapshotResult(asOf, rows, ValueTiers.Shares(tierInput, tiers), churn, spend);
+            Lifecycle.Classify(c.State, asOfDay, c.Signals, options), c.Signals, CustomerScores.Of(c.State, asOfDay, model), c.State.Profile)).ToList();
+        return new CustomerSnapshotResult(asOf, rows, ValueTiers.Shares(tierInput, tiers), model);
     }
-
-    /// <summary>Both models, or none when the population has too little repeat buying to fit them.</summary>
-    private static (ModelFit<BgNbdParameters>?, ModelFit<GammaGammaParameters>?) FitModels(IReadOnlyCollection<RepeatPurchaseSummary> summaries)
-    {
-        if (summaries.Count(s => s.Frequency > 0 && s.MonetaryValue > 0) < MinimumRepeatCustomers) return (null, null);
-        var spend = ModelFitter.FitGammaGamma(summaries);
-        return spend.Parameters.Q > 1 ? (ModelFitter.FitBgNbd(summaries), spend) : (null, null);
-    }
-
-    private const int MinimumRepeatCustomers = 50;
-
-    private static CustomerValue Score(BgNbdParameters churn, GammaGammaParameters spend, RepeatPurchaseSummary m) => new(
-        BgNbd.ProbabilityAlive(churn, m), BgNbd.ExpectedPurchases(churn, m, 90), CustomerLifetimeValue.Compute(churn, spend, m));
 
     /// <summary>The first 14 columns are the layout of the CDNOW RFM reference.</summary>
     public const string Header = "customer_id,first_purchase,last_purchase,recency_days,frequency,monetary,r_rank,f_rank,m_rank,R,F,M,rfm_score,segment,"
