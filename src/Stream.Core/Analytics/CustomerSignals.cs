@@ -26,18 +26,31 @@ public sealed record CustomerSignals(
 
     public bool SpendDrop(AnalyticsOptions o) => SpendRatio < o.DropRatio;
 
+    /// <summary>Interactions in the recent span, the weekly baseline before it, and their ratio (null below the guard).</summary>
+    public static (long Recent, double BaselinePerWeek, double? Ratio) Engagement(CustomerState state, int asOfDay, AnalyticsOptions o)
+    {
+        var w = state.Windows;
+        var recent = w.Sum(WindowCounter.Interactions, asOfDay, o.RecentDays);
+        var baselinePerWeek = w.SumDailyBefore(WindowCounter.Interactions, asOfDay, o.RecentDays, o.BaselineDays) * 7.0 / o.BaselineDays;
+        return (recent, baselinePerWeek, baselinePerWeek >= o.MinBaselinePerWeek ? recent * 7.0 / o.RecentDays / baselinePerWeek : null);
+    }
+
+    /// <summary>Net spend in the recent span, in the same span before it, and their ratio (null below the guard).</summary>
+    public static (long Recent, long Prior, double? Ratio) Spend(CustomerState state, int asOfDay, AnalyticsOptions o)
+    {
+        var w = state.Windows;
+        var spendWeeks = (o.SpendDays + 6) / 7;
+        var prior = w.SumWeeksBefore(WindowCounter.SpendUnits, asOfDay, spendWeeks) - w.SumWeeksBefore(WindowCounter.RefundUnits, asOfDay, spendWeeks);
+        var recent = w.Sum(WindowCounter.SpendUnits, asOfDay, o.SpendDays) - w.Sum(WindowCounter.RefundUnits, asOfDay, o.SpendDays);
+        return (recent, prior, prior >= o.MinBaselineSpendUnits ? recent / (double)prior : null);
+    }
+
     public static CustomerSignals Of(CustomerState state, int asOfDay, AnalyticsOptions o)
     {
         var w = state.Windows;
         long Net(int days) => w.Sum(WindowCounter.SpendUnits, asOfDay, days) - w.Sum(WindowCounter.RefundUnits, asOfDay, days);
-        var recent = w.Sum(WindowCounter.Interactions, asOfDay, o.RecentDays);
-        var baselinePerWeek = w.SumDailyBefore(WindowCounter.Interactions, asOfDay, o.RecentDays, o.BaselineDays) * 7.0 / o.BaselineDays;
-        double? engagement = baselinePerWeek >= o.MinBaselinePerWeek ? recent * 7.0 / o.RecentDays / baselinePerWeek : null;
-
-        var spendWeeks = (o.SpendDays + 6) / 7;
-        var prior = w.SumWeeksBefore(WindowCounter.SpendUnits, asOfDay, spendWeeks) - w.SumWeeksBefore(WindowCounter.RefundUnits, asOfDay, spendWeeks);
-        var recentSpend = Net(o.SpendDays);
-        double? spendRatio = prior >= o.MinBaselineSpendUnits ? recentSpend / (double)prior : null;
+        var (recent, baselinePerWeek, engagement) = Engagement(state, asOfDay, o);
+        var (recentSpend, prior, spendRatio) = Spend(state, asOfDay, o);
 
         var answers = w.Sum(WindowCounter.NpsAnswers, asOfDay, 90);
         return new CustomerSignals(

@@ -24,7 +24,11 @@ public enum LifecycleStage
 /// </summary>
 public static class Lifecycle
 {
-    public static LifecycleStage Classify(CustomerState state, int asOfDay, CustomerSignals signals, AnalyticsOptions o)
+    public static LifecycleStage Classify(CustomerState state, int asOfDay, CustomerSignals signals, AnalyticsOptions o) =>
+        Classify(state, asOfDay, signals.EngagementRatio, signals.SpendRatio, o);
+
+    /// <summary>The same rules from the two ratios they read (the review's lean path: no other signal is computed).</summary>
+    public static LifecycleStage Classify(CustomerState state, int asOfDay, double? engagementRatio, double? spendRatio, AnalyticsOptions o)
     {
         var days = state.PurchaseDays;
         if (days.DistinctDays == 0) return LifecycleStage.Prospect;
@@ -33,8 +37,8 @@ public static class Lifecycle
         if (sinceLast >= o.DormantDays) return LifecycleStage.Dormant;
         if (asOfDay - days.FirstDay < o.NewDays) return LifecycleStage.New;
         if (sinceLast < o.NewDays && GapBeforeRecentPurchases(days, asOfDay - o.NewDays) >= o.DormantDays) return LifecycleStage.Reactivated;
-        if (signals.SpendDrop(o) || signals.EngagementDrop(o)) return LifecycleStage.Declining;
-        if (signals.SpendRatio >= o.GrowthRatio) return LifecycleStage.Growing;
+        if (spendRatio < o.DropRatio || engagementRatio < o.DropRatio) return LifecycleStage.Declining;
+        if (spendRatio >= o.GrowthRatio) return LifecycleStage.Growing;
         if (asOfDay - days.FirstDay >= o.MatureDays) return LifecycleStage.Mature;
         return LifecycleStage.Active;
     }

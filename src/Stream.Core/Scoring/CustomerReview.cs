@@ -14,8 +14,7 @@ public static class CustomerReview
 {
     public static CustomerStatus Status(CustomerState s, int asOfDay, PopulationModel? model, AnalyticsOptions o)
     {
-        var signals = CustomerSignals.Of(s, asOfDay, o);
-        var stage = Lifecycle.Classify(s, asOfDay, signals, o);
+        var stage = Lifecycle.Classify(s, asOfDay, CustomerSignals.Engagement(s, asOfDay, o).Ratio, CustomerSignals.Spend(s, asOfDay, o).Ratio, o);
         RfmSegment? segment = null;
         ValueTier? tier = null;
         var days = s.PurchaseDays;
@@ -42,50 +41,53 @@ public static class CustomerReview
     /// a refitted model) reach silent customers too. Candidates: lifecycle thresholds, recency crossing an R cut
     /// point, activity leaving a window the rules read, and P(alive) falling through the risk threshold.
     /// </summary>
-    public static int NextReviewDay(CustomerState s, int asOfDay, PopulationModel? model, AnalyticsOptions o)
+    /// <param name="horizonDays">Overrides the maximum interval: a catch-up walk with one model needs no stop that
+    /// only exists to pick up a newer model.</param>
+    public static int NextReviewDay(CustomerState s, int asOfDay, PopulationModel? model, AnalyticsOptions o, int? horizonDays = null)
     {
-        var next = asOfDay + Math.Max(1, o.MaxReviewDays);
-        void Consider(long day)
-        {
-            if (day > asOfDay && day < next) next = (int)day;
-        }
-
+        var next = asOfDay + Math.Max(1, horizonDays ?? o.MaxReviewDays);
         var days = s.PurchaseDays;
         if (days.DistinctDays > 0)
         {
-            Consider(days.LastDay + (long)o.DormantDays);
-            Consider(days.LastDay + (long)o.ChurnedDays);
-            Consider(days.FirstDay + (long)o.NewDays);
-            Consider(days.FirstDay + (long)o.MatureDays);
+            Consider(ref next, asOfDay, days.LastDay + (long)o.DormantDays);
+            Consider(ref next, asOfDay, days.LastDay + (long)o.ChurnedDays);
+            Consider(ref next, asOfDay, days.FirstDay + (long)o.NewDays);
+            Consider(ref next, asOfDay, days.FirstDay + (long)o.MatureDays);
             // A purchase stops counting as "recent" (reactivation) NewDays after it.
             for (var d = Math.Max(asOfDay - o.NewDays + 1, days.LastDay - PurchaseDays.HorizonDays + 1); d <= days.LastDay; d++)
             {
-                if (days.Contains(d)) Consider(d + (long)o.NewDays);
+                if (days.Contains(d)) Consider(ref next, asOfDay, d + (long)o.NewDays);
             }
             if (model is not null)
             {
                 foreach (var upper in model.RecencyDays.Upper)
                 {
-                    if (upper is >= 0 and < int.MaxValue / 2) Consider(days.LastDay + upper + 1);
+                    if (upper is >= 0 and < int.MaxValue / 2) Consider(ref next, asOfDay, days.LastDay + upper + 1);
                 }
             }
         }
 
         // Engagement: a day's interactions leave the recent span, enter the baseline, then leave it.
-        foreach (var b in s.Windows.Daily.Buckets)
+        var daily = s.Windows.Daily;
+        for (var i = 0; i < daily.Buckets.Length; i++)
         {
-            Consider(b + (long)o.RecentDays);
-            Consider(b + (long)o.RecentDays + o.BaselineDays);
+            if (daily.CountersAt(i)[(int)WindowCounter.Interactions] == 0) continue;
+            var b = daily.Buckets[i];
+            Consider(ref next, asOfDay, b + (long)o.RecentDays);
+            Consider(ref next, asOfDay, b + (long)o.RecentDays + o.BaselineDays);
         }
         // Spend trend and tier value: week-aligned windows move a week at a time.
         var spendWeeks = (o.SpendDays + 6) / 7;
-        foreach (var w in s.Windows.Weekly.Buckets)
+        var weekly = s.Windows.Weekly;
+        for (var i = 0; i < weekly.Buckets.Length; i++)
         {
-            Consider(7L * (w + spendWeeks));
-            Consider(7L * (w + 2 * spendWeeks));
+            if (!HasMoney(weekly.CountersAt(i))) continue;
+            var w = weekly.Buckets[i];
+            Consider(ref next, asOfDay, 7L * (w + spendWeeks));
+            Consider(ref next, asOfDay, 7L * (w + 2 * spendWeeks));
         }
-        ConsiderWindowExit(s, o.SpendDays, Consider);
-        ConsiderWindowExit(s, o.TierValueDays, Consider);
+        ConsiderWindowExit(s, o.SpendDays, asOfDay, ref next);
+        ConsiderWindowExit(s, o.TierValueDays, asOfDay, ref next);
 
         // P(alive) only falls while nothing is bought: find the first day it is below the threshold.
         if (ProbabilityAlive(s, asOfDay, model) is { } now && now >= o.ChurnRiskThreshold
@@ -98,22 +100,29 @@ public static class CustomerReview
                 if (ProbabilityAlive(s, mid, model) < o.ChurnRiskThreshold) hi = mid;
                 else lo = mid;
             }
-            Consider(hi);
+            Consider(ref next, asOfDay, hi);
         }
         return next;
     }
 
-    /// <summary>Days on which activity leaves a trailing window of <paramref name="lengthDays"/> (daily or week-aligned, as <see cref="ActivityWindows.Sum"/>).</summary>
-    private static void ConsiderWindowExit(CustomerState s, int lengthDays, Action<long> consider)
+    private static void Consider(ref int next, int asOfDay, long day)
     {
-        if (lengthDays <= ActivityWindows.DailyLength)
+        if (day > asOfDay && day < next) next = (int)day;
+    }
+
+    /// <summary>Days on which activity leaves a trailing window of <paramref name="lengthDays"/> (daily or week-aligned, as <see cref="ActivityWindows.Sum"/>).</summary>
+    /// <remarks>Only spend and refunds count in these windows, so only buckets holding money are candidates.</remarks>
+    private static void ConsiderWindowExit(CustomerState s, int lengthDays, int asOfDay, ref int next)
+    {
+        var daily = lengthDays <= ActivityWindows.DailyLength;
+        var ring = daily ? s.Windows.Daily : s.Windows.Weekly;
+        for (var i = 0; i < ring.Buckets.Length; i++)
         {
-            foreach (var b in s.Windows.Daily.Buckets) consider(b + (long)lengthDays);
-        }
-        else
-        {
-            var weeks = (lengthDays + 6) / 7;
-            foreach (var w in s.Windows.Weekly.Buckets) consider(7L * (w + weeks));
+            if (!HasMoney(ring.CountersAt(i))) continue;
+            Consider(ref next, asOfDay, daily ? ring.Buckets[i] + (long)lengthDays : 7L * (ring.Buckets[i] + (lengthDays + 6) / 7));
         }
     }
+
+    private static bool HasMoney(ReadOnlySpan<long> counters) =>
+        counters[(int)WindowCounter.SpendUnits] != 0 || counters[(int)WindowCounter.RefundUnits] != 0;
 }

@@ -311,6 +311,7 @@ public sealed class IngestLoop(
         foreach (var change in changes) _changes!.Publish(change);
         _deliveries!.WaitForDeliveries(DeliveryTimeout);
         metrics.RecordChanges(changes);
+        status.RecordChanges(changes.Count);
 
         var flight = new List<(SealedBatch, Task<CommitOutcome>)>(work.Count);
         foreach (var p in work)
@@ -417,6 +418,7 @@ public sealed class IngestLoop(
             metrics.EventLatency.Observe((nowMs - occurredAtMs) / 1000d);
             metrics.PipelineLatency.Observe(Math.Max(0, nowMs - recordAtMs) / 1000d);
         }
+        status.RecordReviews(outcome.Reviews[0] + outcome.Reviews[1]);
         if (outcome.Reviews[0] > 0) metrics.Reviews.WithLabels("event").Inc(outcome.Reviews[0]);
         if (outcome.Reviews[1] > 0) metrics.Reviews.WithLabels("timer").Inc(outcome.Reviews[1]);
         metrics.Batches.Inc();

@@ -6,6 +6,8 @@ public sealed class IngestStatus
     private long _eventsCommitted;
     private long _batchesCommitted;
     private long _rejected;
+    private long _reviews;
+    private long _changes;
 
     public bool Running { get; internal set; }
     public string? FatalError { get; internal set; }
@@ -16,6 +18,12 @@ public sealed class IngestStatus
     public long EventsCommitted => Interlocked.Read(ref _eventsCommitted);
     public long BatchesCommitted => Interlocked.Read(ref _batchesCommitted);
     public long Rejected => Interlocked.Read(ref _rejected);
+    public long ReviewsCommitted => Interlocked.Read(ref _reviews);
+    public long ChangesPublished => Interlocked.Read(ref _changes);
+
+    internal void RecordReviews(long reviews) => Interlocked.Add(ref _reviews, reviews);
+
+    internal void RecordChanges(long changes) => Interlocked.Add(ref _changes, changes);
 
     internal void RecordCommit(long events, long rejected, DateTimeOffset at)
     {

@@ -209,7 +209,9 @@ internal sealed class OwnedPartition
             var status = CustomerReview.Status(s, asOf, model, o);
             StatusChange.Diff(entry.CustomerId, previous, status, asOf, s, model, o, changes);
             previous = status;
-            review = new ReviewRecord(status.Pack(), asOf, CustomerReview.NextReviewDay(s, asOf, model, o));
+            // Up to today the model is fixed, so only real change days are stops; beyond it the usual interval holds.
+            var horizon = today is { } t0 && t0 > asOf ? t0 - asOf + o.MaxReviewDays : o.MaxReviewDays;
+            review = new ReviewRecord(status.Pack(), asOf, CustomerReview.NextReviewDay(s, asOf, model, o, horizon));
             if (today is not { } day || review.NextReviewDay > day || steps >= MaxReviewSteps) break;
             asOf = review.NextReviewDay;
         }
