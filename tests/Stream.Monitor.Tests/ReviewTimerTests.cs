@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Confluent.Kafka;
+using Json.Schema;
 using Prometheus;
 using Stream.Core.Analytics;
 using Stream.Core.Events;
@@ -71,8 +72,8 @@ public sealed class ReviewTimerTests
             }
             var dormant = Assert.Single(stages, c => c.Current == "dormant");
             Assert.Equal(DateOnly.FromDateTime(Start.AddDays(last + 180).UtcDateTime), dormant.AsOf);
-            Assert.Equal(180, dormant.Json.GetProperty("evidence").GetProperty("recency_days").GetInt32());
-            Assert.Equal("win-back campaign", dormant.Json.GetProperty("suggested_action").GetString());
+            Assert.Equal(180, dormant.Json.GetProperty("evidence").GetProperty("recencyDays").GetInt32());
+            Assert.Equal("win-back campaign", dormant.Json.GetProperty("suggestedAction").GetString());
             var churned = Assert.Single(stages, c => c.Current == "churned");
             Assert.Equal(DateOnly.FromDateTime(Start.AddDays(last + 365).UtcDateTime), churned.AsOf);
 
@@ -119,6 +120,33 @@ public sealed class ReviewTimerTests
         producer.Flush(TimeSpan.FromSeconds(30));
     }
 
+    private static readonly JsonSchema ChangeSchema = JsonSchema.FromFile(Path.Combine(ReferenceData.RepositoryRoot(), "schemas", "v1", "customer-change.schema.json"));
+    private static readonly EvaluationOptions Strict = new() { RequireFormatValidation = true, OutputFormat = OutputFormat.List };
+
+    /// <summary>Every kind of change, with and without optional parts, matches the published contract.</summary>
+    [Fact]
+    public void Published_changes_match_the_change_schema()
+    {
+        var full = new Core.Scoring.ChangeEvidence(12, 3, 1_234_500, 99_0000, 0.2512, 0.5, 1.25);
+        var bare = new Core.Scoring.ChangeEvidence(null, 0, 0, -5_000, null, null, null);
+        var samples = new[]
+        {
+            new Core.Scoring.StatusChange("c-1", Core.Scoring.StatusChangeKind.Stage, "active", "dormant", 20_000, null, null, bare, "win-back campaign"),
+            new Core.Scoring.StatusChange("c-1", Core.Scoring.StatusChangeKind.Segment, "Champions", "At Risk", 20_000, 3, ValueTier.Premium, full, null),
+            new Core.Scoring.StatusChange("c-1", Core.Scoring.StatusChangeKind.Tier, "growth", "premium", 20_000, 3, ValueTier.Premium, full, "assign dedicated service"),
+            new Core.Scoring.StatusChange("c-1", Core.Scoring.StatusChangeKind.ChurnRisk, "not_at_risk", "at_risk", 20_000, 3, ValueTier.Growth, full, "personal call"),
+        };
+        foreach (var change in samples)
+        {
+            using var doc = JsonDocument.Parse(Kafka.StatusChangePublisher.Serialize(change));
+            var result = ChangeSchema.Evaluate(doc.RootElement, Strict);
+            Assert.True(result.IsValid, doc.RootElement.GetRawText());
+        }
+        // The schema is not a rubber stamp: an unknown stage fails it.
+        using var bad = JsonDocument.Parse(Kafka.StatusChangePublisher.Serialize(samples[0] with { Current = "asleep" }));
+        Assert.False(ChangeSchema.Evaluate(bad.RootElement, Strict).IsValid);
+    }
+
     private sealed record Change(string EventId, string Customer, string Kind, string? Previous, string Current, DateOnly AsOf, JsonElement Json);
 
     private static List<Change> ReadChanges(StreamTestBed bed)
@@ -135,10 +163,11 @@ public sealed class ReviewTimerTests
         {
             var record = consumer.Consume(TimeSpan.FromSeconds(10)) ?? throw new TimeoutException($"read {result.Count} of {end} changes");
             var json = JsonDocument.Parse(record.Message.Value).RootElement.Clone();
-            Assert.Equal(json.GetProperty("customer_id").GetString(), record.Message.Key);
-            result.Add(new Change(json.GetProperty("event_id").GetString()!, record.Message.Key, json.GetProperty("kind").GetString()!,
+            Assert.True(ChangeSchema.Evaluate(json, Strict).IsValid, json.GetRawText());
+            Assert.Equal(json.GetProperty("customerId").GetString(), record.Message.Key);
+            result.Add(new Change(json.GetProperty("eventId").GetString()!, record.Message.Key, json.GetProperty("kind").GetString()!,
                 json.GetProperty("previous").GetString(), json.GetProperty("current").GetString()!,
-                DateOnly.Parse(json.GetProperty("as_of").GetString()!, System.Globalization.CultureInfo.InvariantCulture), json));
+                DateOnly.Parse(json.GetProperty("asOf").GetString()!, System.Globalization.CultureInfo.InvariantCulture), json));
         }
         return result;
     }

@@ -12,7 +12,7 @@ namespace Stream.Monitor.Kafka;
 /// <summary>
 /// Publishes status changes to the changes topic as JSON (schemas/v1/customer-change.schema.json), keyed by
 /// customer id so one customer's changes stay in order. Delivered before the batch that made them commits;
-/// after a crash a change may be published again with the same <c>event_id</c>.
+/// after a crash a change may be published again with the same <c>eventId</c>.
 /// </summary>
 public sealed class StatusChangePublisher(DeliveryTracker deliveries, string topic)
 {
@@ -27,26 +27,26 @@ public sealed class StatusChangePublisher(DeliveryTracker deliveries, string top
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
-            w.WriteString("event_id", c.EventId);
-            w.WriteNumber("schema_version", 1);
-            w.WriteString("customer_id", c.CustomerId);
-            w.WriteString("as_of", EpochDays.ToDate(c.AsOfDay).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            w.WriteString("eventId", c.EventId);
+            w.WriteNumber("schemaVersion", 1);
+            w.WriteString("customerId", c.CustomerId);
+            w.WriteString("asOf", EpochDays.ToDate(c.AsOfDay).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
             w.WriteString("kind", Kind(c.Kind));
             if (c.Previous is null) w.WriteNull("previous");
             else w.WriteString("previous", c.Previous);
             w.WriteString("current", c.Current);
             if (c.Tier is { } tier) w.WriteString("tier", tier.ToString().ToLowerInvariant());
-            if (c.ModelVersion is { } version) w.WriteNumber("model_version", version);
-            if (c.SuggestedAction is { } action) w.WriteString("suggested_action", action);
+            if (c.ModelVersion is { } version) w.WriteNumber("modelVersion", version);
+            if (c.SuggestedAction is { } action) w.WriteString("suggestedAction", action);
             w.WriteStartObject("evidence");
             var e = c.Evidence;
-            if (e.RecencyDays is { } r) w.WriteNumber("recency_days", r);
-            w.WriteNumber("purchase_days", e.PurchaseDays);
-            w.WriteNumber("net_spend", Money.FromUnits(e.MonetaryUnits));
-            w.WriteNumber("tier_value", Money.FromUnits(e.TierValueUnits));
-            if (e.ProbabilityAlive is { } p) w.WriteNumber("p_alive", Math.Round(p, 6));
-            if (e.EngagementRatio is { } er) w.WriteNumber("engagement_ratio", Math.Round(er, 4));
-            if (e.SpendRatio is { } sr) w.WriteNumber("spend_ratio", Math.Round(sr, 4));
+            if (e.RecencyDays is { } r) w.WriteNumber("recencyDays", r);
+            w.WriteNumber("purchaseDays", e.PurchaseDays);
+            w.WriteNumber("netSpend", Money.FromUnits(e.MonetaryUnits));
+            w.WriteNumber("tierValue", Money.FromUnits(e.TierValueUnits));
+            if (e.ProbabilityAlive is { } p) w.WriteNumber("pAlive", Math.Round(p, 6));
+            if (e.EngagementRatio is { } er) w.WriteNumber("engagementRatio", Math.Round(er, 4));
+            if (e.SpendRatio is { } sr) w.WriteNumber("spendRatio", Math.Round(sr, 4));
             w.WriteEndObject();
             w.WriteEndObject();
         }
