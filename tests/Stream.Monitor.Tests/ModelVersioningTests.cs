@@ -1,7 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Stream.Monitor.Models;
 using Stream.Monitor.Tests.Support;
 using Stream.Producer.Simulation;
@@ -29,7 +27,7 @@ public sealed class ModelVersioningTests
         await monitor.StartAsync();
         await Eventually.Until(() => bed.CaughtUp(ends), TimeSpan.FromSeconds(60), "ingest");
 
-        using var http = new HttpClient { BaseAddress = new Uri(Address(monitor)) };
+        using var http = new HttpClient { BaseAddress = new Uri(StreamTestBed.Address(monitor)) };
         http.DefaultRequestHeaders.Add("X-Api-Key", StreamTestBed.ApiKey);
         var lastDay = Core.Analytics.EpochDays.Of(DateOnly.FromDateTime(records.Max(r => r.Event!.OccurredAt).UtcDateTime));
         JsonElement model = default;
@@ -70,7 +68,4 @@ public sealed class ModelVersioningTests
         Assert.Equal(newer.Version, await store.CurrentVersionAsync());
         Assert.NotNull(await store.LoadAsync(version));
     }
-
-    private static string Address(WebApplication app) =>
-        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 }

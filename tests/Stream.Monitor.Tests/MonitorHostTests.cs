@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using Stream.Monitor.Tests.Support;
 using Stream.Producer.Simulation;
@@ -25,7 +23,7 @@ public sealed class MonitorHostTests
         await monitor.StartAsync();
         await Eventually.Until(() => bed.CaughtUp(ends), TimeSpan.FromSeconds(60), "ingest");
 
-        using var http = new HttpClient { BaseAddress = new Uri(Address(monitor)) };
+        using var http = new HttpClient { BaseAddress = new Uri(StreamTestBed.Address(monitor)) };
         var customer = records.First(r => r.Event!.Type == Core.Events.EventType.Purchase).Key;
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync($"/api/customers/{customer}")).StatusCode);
         http.DefaultRequestHeaders.Add("X-Api-Key", "wrong-key-wrong-key-wrong");
@@ -98,7 +96,4 @@ public sealed class MonitorHostTests
         await Eventually.Until(() => Task.FromResult(status.FatalError is not null), TimeSpan.FromSeconds(30), "the layout check");
         Assert.Contains("equal partition counts", status.FatalError, StringComparison.Ordinal);
     }
-
-    private static string Address(WebApplication app) =>
-        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 }

@@ -53,6 +53,11 @@ public sealed class StreamTestBed : IDisposable
         return MonitorApp.Create(settings, "http://127.0.0.1:0", l => l.SetMinimumLevel(Environment.GetEnvironmentVariable("STREAM_TEST_LOG") == "1" ? LogLevel.Information : LogLevel.Warning).AddSimpleConsole(o => o.TimestampFormat = "HH:mm:ss.fff "));
     }
 
+    /// <summary>Where a started monitor listens (it binds a free port).</summary>
+    public static string Address(WebApplication app) =>
+        app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First();
+
     public StreamProducer CreateProducer() => new(new StreamProducerOptions { BootstrapServers = Kafka.BootstrapServers, Topics = Topics });
 
     /// <summary>Sends the records and waits for every delivery.</summary>
