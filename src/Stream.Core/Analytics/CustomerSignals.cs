@@ -41,14 +41,13 @@ public sealed record CustomerSignals(
         var w = state.Windows;
         var spendWeeks = (o.SpendDays + 6) / 7;
         var prior = w.SumWeeksBefore(WindowCounter.SpendUnits, asOfDay, spendWeeks) - w.SumWeeksBefore(WindowCounter.RefundUnits, asOfDay, spendWeeks);
-        var recent = w.Sum(WindowCounter.SpendUnits, asOfDay, o.SpendDays) - w.Sum(WindowCounter.RefundUnits, asOfDay, o.SpendDays);
+        var recent = w.NetSpend(asOfDay, o.SpendDays);
         return (recent, prior, prior >= o.MinBaselineSpendUnits ? recent / (double)prior : null);
     }
 
     public static CustomerSignals Of(CustomerState state, int asOfDay, AnalyticsOptions o)
     {
         var w = state.Windows;
-        long Net(int days) => w.Sum(WindowCounter.SpendUnits, asOfDay, days) - w.Sum(WindowCounter.RefundUnits, asOfDay, days);
         var (recent, baselinePerWeek, engagement) = Engagement(state, asOfDay, o);
         var (recentSpend, prior, spendRatio) = Spend(state, asOfDay, o);
 
@@ -60,7 +59,7 @@ public sealed record CustomerSignals(
             w.Sum(WindowCounter.Purchases, asOfDay, 90),
             w.Sum(WindowCounter.Purchases, asOfDay, 365),
             recentSpend,
-            Net(365),
+            w.NetSpend(asOfDay, 365),
             w.Sum(WindowCounter.Complaints, asOfDay, 90),
             answers > 0 ? w.Sum(WindowCounter.NpsSum, asOfDay, 90) / (double)answers : null,
             baselinePerWeek,

@@ -22,7 +22,7 @@ public readonly record struct RfmValues(string CustomerId, int RecencyDays, int 
         if (days.DistinctDays == 0) return null;
         var asOfDay = EpochDays.Of(asOf);
         var frequency = days.CountDays(asOfDay - w + 1, asOfDay);
-        var monetary = state.Windows.Sum(WindowCounter.SpendUnits, asOfDay, w) - state.Windows.Sum(WindowCounter.RefundUnits, asOfDay, w);
+        var monetary = state.Windows.NetSpend(asOfDay, w);
         return new RfmValues(customerId, asOfDay - days.LastDay, frequency, monetary, days.FirstDay, days.LastDay);
     }
 

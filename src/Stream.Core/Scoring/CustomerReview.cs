@@ -29,7 +29,7 @@ public static class CustomerReview
 
     /// <summary>Net spend over the tier window: what value tiers rank by.</summary>
     public static long TierValue(CustomerState s, int asOfDay, AnalyticsOptions o) =>
-        s.Windows.Sum(WindowCounter.SpendUnits, asOfDay, o.TierValueDays) - s.Windows.Sum(WindowCounter.RefundUnits, asOfDay, o.TierValueDays);
+        s.Windows.NetSpend(asOfDay, o.TierValueDays);
 
     /// <summary>P(alive) of a repeat buyer; null for a one-time buyer (whose P(alive) is 1 by convention) or without a model.</summary>
     public static double? ProbabilityAlive(CustomerState s, int asOfDay, PopulationModel? model) =>

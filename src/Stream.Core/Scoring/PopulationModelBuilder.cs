@@ -29,9 +29,8 @@ public sealed class PopulationModelBuilder(int asOfDay, AnalyticsOptions options
     {
         var asOf = EpochDays.ToDate(asOfDay);
         var rfm = RfmValues.AllTime("", state, asOf);
-        var tierValue = state.Windows.Sum(WindowCounter.SpendUnits, asOfDay, options.TierValueDays)
-            - state.Windows.Sum(WindowCounter.RefundUnits, asOfDay, options.TierValueDays);
-        var member = new Member(rfm?.RecencyDays ?? -1, rfm?.Frequency ?? 0, rfm?.MonetaryUnits ?? 0, tierValue, RepeatPurchaseSummaries.Of(state, asOf));
+        var member = new Member(rfm?.RecencyDays ?? -1, rfm?.Frequency ?? 0, rfm?.MonetaryUnits ?? 0, CustomerReview.TierValue(state, asOfDay, options),
+            RepeatPurchaseSummaries.Of(state, asOf));
         if (rfm is not null) _purchasers++;
         _seen++;
         if (_sample.Count < exactLimit) _sample.Add(member);

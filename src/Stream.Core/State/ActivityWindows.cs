@@ -62,6 +62,10 @@ public sealed class ActivityWindows
         return Weekly.Sum(counter, WeekOf(asOfDay), weeks);
     }
 
+    /// <summary>Spend less refunds over the window (as <see cref="Sum"/>): what RFM monetary, spend trends and value tiers read.</summary>
+    public long NetSpend(int asOfDay, int windowDays) =>
+        Sum(WindowCounter.SpendUnits, asOfDay, windowDays) - Sum(WindowCounter.RefundUnits, asOfDay, windowDays);
+
     /// <summary>The counter over the <paramref name="weeks"/> whole weeks before the <paramref name="weeks"/> ending with the week of <paramref name="asOfDay"/>.</summary>
     public long SumWeeksBefore(WindowCounter counter, int asOfDay, int weeks) => Weekly.Sum(counter, WeekOf(asOfDay) - weeks, weeks);
 

@@ -12,16 +12,18 @@ namespace Stream.Monitor.Ingest;
 /// </summary>
 internal sealed class EventTimeClock : IDisposable
 {
-    private readonly HistoricalScheduler _scheduler = new(DateTimeOffset.UnixEpoch);
+    private readonly HistoricalScheduler _scheduler = new(DateTimeOffset.MinValue);
     private IDisposable? _timer;
     private int? _timerDay;
+    private int _day = int.MinValue;
 
-    public int Day => EpochDays.Of(DateOnly.FromDateTime(_scheduler.Now.UtcDateTime));
-
-    /// <summary>Moves event time forward (never back), firing the timers it passes.</summary>
-    public void AdvanceTo(DateTimeOffset watermark)
+    /// <summary>Moves event time forward to the start of <paramref name="day"/> (never back), firing the timers it
+    /// passes; a bare comparison when the day has not changed, as it is called for every record.</summary>
+    public void AdvanceTo(int day)
     {
-        if (watermark > _scheduler.Now) _scheduler.AdvanceTo(watermark);
+        if (day <= _day) return;
+        _day = day;
+        _scheduler.AdvanceTo(StartOf(day));
     }
 
     /// <summary>Runs <paramref name="action"/> once when event time reaches the start of <paramref name="day"/>,
@@ -29,7 +31,7 @@ internal sealed class EventTimeClock : IDisposable
     public void WakeAt(int day, Action action)
     {
         if (_timerDay <= day) return;
-        var at = new DateTimeOffset(EpochDays.ToDate(day).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var at = StartOf(day);
         if (at <= _scheduler.Now)
         {
             action();
@@ -53,4 +55,6 @@ internal sealed class EventTimeClock : IDisposable
     }
 
     public void Dispose() => _timer?.Dispose();
+
+    private static DateTimeOffset StartOf(int day) => new(EpochDays.ToDate(day).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 }

@@ -133,7 +133,7 @@ public sealed class IngestLoop(
             _lastIdleTick = now;
             AdvanceIdleWatermarks(now);
             // Review timers of quiet partitions fire here, without waiting for records.
-            if (_owned.Values.Any(p => p.ReviewsDue && p.EventDay is not null)) FlushAll(_owned.Values.ToList());
+            if (_owned.Values.Any(p => p.CanFetchReviews)) FlushAll(_owned.Values.ToList());
         }
     }
 
@@ -278,12 +278,12 @@ public sealed class IngestLoop(
     /// </summary>
     private void FlushAll(List<OwnedPartition> partitions)
     {
-        var work = partitions.Where(p => p.Batch.Records > 0 || (p.ReviewsDue && p.EventDay is not null)).ToList();
+        var work = partitions.Where(p => p.Batch.Records > 0 || p.CanFetchReviews).ToList();
         if (work.Count == 0) return;
 
         // Review timers that event time has reached: fetched from Redis after the previous flush's writes
         // (same connection, so in order), and loaded with the customers this batch waits for.
-        var fetching = work.Where(p => p.ReviewsDue && p.EventDay is not null)
+        var fetching = work.Where(p => p.CanFetchReviews)
             .Select(p => (Owner: p, Fetch: store.FetchDueAsync(p.Number, p.EventDay!.Value, MaxReviewsPerFlush))).ToList();
         Task.WaitAll(fetching.Select(f => (Task)f.Fetch).ToArray());
         foreach (var (owner, fetch) in fetching)

@@ -27,7 +27,6 @@ internal sealed class OwnedPartition
     private List<CustomerEntry> _loading = [];
     private List<CustomerEntry> _due = [];
     private List<(string CustomerId, int Day)> _dueUpdates = [];
-    private int _clockDay = int.MinValue;
 
     public OwnedPartition(PartitionClaim claim, IngestOptions options, DateTimeOffset wallNow)
     {
@@ -59,6 +58,9 @@ internal sealed class OwnedPartition
     /// <summary>Reviews may be due in Redis: the next flush fetches them. True after a claim, so the first flush finds what is pending.</summary>
     public bool ReviewsDue { get; set; } = true;
 
+    /// <summary>Reviews may be due and event time is known, so the next flush can fetch them.</summary>
+    public bool CanFetchReviews => ReviewsDue && EventDay is not null;
+
     /// <summary>The partition's event-time day (earliest topic watermark); null before any event.</summary>
     public int? EventDay
     {
@@ -73,12 +75,10 @@ internal sealed class OwnedPartition
         }
     }
 
-    /// <summary>Moves the event-time clock to the watermark; cheap when the day has not changed.</summary>
+    /// <summary>Moves the event-time clock to the watermark's day.</summary>
     public void AdvanceClock()
     {
-        if (EventDay is not { } day || day <= _clockDay) return;
-        _clockDay = day;
-        Clock.AdvanceTo(new DateTimeOffset(EpochDays.ToDate(day).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+        if (EventDay is { } day) Clock.AdvanceTo(day);
     }
 
     /// <summary>Sets the timer for the earliest review known to be pending.</summary>

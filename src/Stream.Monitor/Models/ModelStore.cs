@@ -42,12 +42,6 @@ public sealed class ModelStore(IConnectionMultiplexer redis, RedisKeys keys)
             [keys.ModelCurrent, keys.Model(model.Version), keys.Model(model.Version - Retained)],
             [model.Version, JsonSerializer.Serialize(model, Json), Retained]);
 
-    public async Task<PopulationModel?> CurrentAsync()
-    {
-        var current = await Db.StringGetAsync(keys.ModelCurrent);
-        return current.IsNull ? null : await LoadAsync((long)current);
-    }
-
     public async Task<long?> CurrentVersionAsync()
     {
         var current = await Db.StringGetAsync(keys.ModelCurrent);

@@ -84,9 +84,8 @@ public sealed class CustomerStateStore(IConnectionMultiplexer redis, RedisKeys k
     /// Nothing is written otherwise.
     /// </summary>
     public async Task<CommitOutcome> CommitAsync(int partition, long epoch, IReadOnlyDictionary<string, long?> expectedOffsets,
-        IReadOnlyList<KeyValuePair<RedisKey, RedisValue>> states, IReadOnlyList<HashEntry> progress, IReadOnlyList<(string CustomerId, int Day)>? due = null)
+        IReadOnlyList<KeyValuePair<RedisKey, RedisValue>> states, IReadOnlyList<HashEntry> progress, IReadOnlyList<(string CustomerId, int Day)> due)
     {
-        due ??= [];
         var keys = new RedisKey[3 + states.Count];
         var args = new RedisValue[4 + 2 * expectedOffsets.Count + 2 * progress.Count + states.Count + 2 * due.Count];
         keys[0] = Keys.Epoch(partition);
