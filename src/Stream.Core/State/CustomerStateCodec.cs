@@ -9,7 +9,7 @@ namespace Stream.Core.State;
 /// </summary>
 public static class CustomerStateCodec
 {
-    public const byte FormatVersion = 4;
+    public const byte FormatVersion = 5;
 
     /// <summary>Upper bound of an encoded state, for sizing buffers.</summary>
     public const int MaxSize = 1 + 3 * 10 + 3 + EventTypes.Count * 5 + CustomerState.AmountTypes * 10
@@ -95,6 +95,7 @@ public static class CustomerStateCodec
         {
             w.Signed(review.ReviewedDay);
             w.Signed(review.NextReviewDay - review.ReviewedDay);
+            w.Unsigned((ulong)(review.NextReviewDay - review.TimerDay));
         }
         return w.Position;
     }
@@ -103,7 +104,7 @@ public static class CustomerStateCodec
     {
         var r = new VarintReader(data);
         var version = r.Byte();
-        if (version is not (FormatVersion or 3)) throw new FormatException($"customer state format {version} is unknown (expected {FormatVersion})");
+        if (version is not (FormatVersion or 4 or 3)) throw new FormatException($"customer state format {version} is unknown (expected {FormatVersion})");
 
         var state = new CustomerState { FirstEventAtMs = r.Signed() };
         state.LastEventAtMs = state.FirstEventAtMs + (long)r.Unsigned();
@@ -156,14 +157,15 @@ public static class CustomerStateCodec
                 UpdatedBy = r.Fixed64(),
             };
         }
-        // Format 3 is format 4 without the review.
-        if (version == FormatVersion)
+        // Format 3 has no review; format 4's timer is always set for the next review day.
+        if (version >= 4)
         {
             var status = (int)r.Unsigned();
             if (status != 0)
             {
                 var reviewed = (int)r.Signed();
-                state.Review = new ReviewRecord(status, reviewed, reviewed + (int)r.Signed());
+                var next = reviewed + (int)r.Signed();
+                state.Review = new ReviewRecord(status, reviewed, next, version == 4 ? next : next - (int)r.Unsigned());
             }
         }
         if (!r.AtEnd) throw new FormatException("customer state has trailing bytes");

@@ -200,7 +200,12 @@ internal sealed class OwnedPartition
         int asOf;
         if (touched || !review.Exists) asOf = review.Exists ? Math.Max(lastDay, review.ReviewedDay) : lastDay;
         else if (today is { } t && review.NextReviewDay <= t) asOf = review.NextReviewDay;
-        else return false;
+        else
+        {
+            // The timer fired before the review is due (events moved the review later): set it for the review.
+            if (review.TimerDay != review.NextReviewDay) Update(entry, review with { TimerDay = review.NextReviewDay });
+            return false;
+        }
 
         var previous = CustomerStatus.Unpack(review.StatusCode);
         // Walk the due days one by one, so a silent customer's changes carry the day they happened.
@@ -215,11 +220,19 @@ internal sealed class OwnedPartition
             if (today is not { } day || review.NextReviewDay > day || steps >= MaxReviewSteps) break;
             asOf = review.NextReviewDay;
         }
-        if (review == s.Review) return true;
-        if (review.NextReviewDay != s.Review.NextReviewDay)
+        review = review.WithTimerAfter(s.Review.Exists ? s.Review.TimerDay : null, today);
+        if (review != s.Review) Update(entry, review);
+        return true;
+    }
+
+    /// <summary>Records a new review (and its timer, when that moved) to be written with the batch.</summary>
+    private void Update(CustomerEntry entry, ReviewRecord review)
+    {
+        var s = entry.State!;
+        if (!s.Review.Exists || review.TimerDay != s.Review.TimerDay)
         {
-            _dueUpdates.Add((entry.CustomerId, review.NextReviewDay));
-            NoteDue(review.NextReviewDay);
+            _dueUpdates.Add((entry.CustomerId, review.TimerDay));
+            NoteDue(review.TimerDay);
         }
         s.Review = review;
         if (!entry.Dirty)
@@ -227,7 +240,6 @@ internal sealed class OwnedPartition
             entry.Dirty = true;
             _dirty.Add(entry);
         }
-        return true;
     }
 
     /// <summary>Bounds one customer's catch-up in one flush; the rest follows at the next.</summary>

@@ -35,13 +35,21 @@ public sealed class CustomerStateCodecUnitTests
     }
 
     [Fact]
-    public void The_review_round_trips_and_format_3_states_read_as_never_reviewed()
+    public void The_review_round_trips_and_older_formats_still_read()
     {
         var s = new CustomerState();
         for (var i = 0; i < 10; i++) s.Apply(Event(i, i, i * 997, i * 131));
         var v3 = CustomerStateCodec.Encode(s);
+        s.Review = new ReviewRecord(0x1235, 20_450, 20_478, 20_461);
+        var v5 = CustomerStateCodec.Encode(s);
+        Assert.Equal(s.Review, CustomerStateCodec.Decode(v5).Review);
+
+        // Format 4 was format 5 less the timer, which was always the next review day.
         s.Review = new ReviewRecord(0x1235, 20_450, 20_478);
         var v4 = CustomerStateCodec.Encode(s);
+        Assert.Equal(0, v4[^1]);
+        v4 = v4[..^1];
+        v4[0] = 4;
         Assert.Equal(s.Review, CustomerStateCodec.Decode(v4).Review);
 
         // Format 3 was format 4 less the trailing review; a never-reviewed state ends in a single 0.
