@@ -300,26 +300,30 @@ public sealed class IngestLoop(
         Task.WaitAll(loading.Select(l => (Task)l.Load).ToArray());
         foreach (var (owner, load) in loading) owner.CompleteLoading(load.Result);
 
+        // Partitions share nothing while they are reviewed and encoded, so that runs on every core; the
+        // consumer thread waits, so nothing else touches their states meanwhile. Changes keep partition order.
         var model = currentModel.Model;
-        var changes = new List<StatusChange>();
-        foreach (var p in work)
+        var records = work.Select(p => p.Batch.Records).Sum();
+        var perPartition = new (List<StatusChange> Changes, SealedBatch Batch)[work.Count];
+        Parallel.For(0, work.Count, i =>
         {
-            var (byEvent, byTimer) = p.Review(model, analytics.Value, changes);
+            var p = work[i];
+            var changed = new List<StatusChange>();
+            var (byEvent, byTimer) = p.Review(model, analytics.Value, changed);
             p.Batch.Reviews[0] += byEvent;
             p.Batch.Reviews[1] += byTimer;
-        }
+            perPartition[i] = (changed, p.Seal(store.Keys));
+        });
+        var changes = perPartition.SelectMany(x => x.Changes).ToList();
         foreach (var change in changes) _changes!.Publish(change);
+        // Changes are delivered before the batch that found them commits: at least once, never lost.
         _deliveries!.WaitForDeliveries(DeliveryTimeout);
         metrics.RecordChanges(changes);
         status.RecordChanges(changes.Count);
 
+        _pendingRecords -= records;
         var flight = new List<(SealedBatch, Task<CommitOutcome>)>(work.Count);
-        foreach (var p in work)
-        {
-            _pendingRecords -= p.Batch.Records;
-            var batch = p.Seal(store.Keys);
-            flight.Add((batch, TimedCommit(batch)));
-        }
+        foreach (var (_, batch) in perPartition) flight.Add((batch, TimedCommit(batch)));
         _inFlight.Enqueue(flight);
         while (_inFlight.Count > MaxFlushesInFlight) Complete(_inFlight.Dequeue());
 
