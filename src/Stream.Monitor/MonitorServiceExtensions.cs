@@ -56,6 +56,9 @@ public static class MonitorServiceExtensions
         services.AddSingleton<Structure.LatestStructure>();
         services.AddHostedService<Structure.StructureReporter>();
 
+        // Tiers, stages and outlooks read as words in the API ("premium"), as they do in the metrics.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(
+            new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         services.AddHealthChecks().AddCheck<IngestReadinessCheck>("ingest", tags: ["ready"]);
         services.AddSingleton<ApiKeyFilter>();
         return builder;

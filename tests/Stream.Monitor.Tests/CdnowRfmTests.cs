@@ -95,6 +95,26 @@ public sealed class CdnowRfmTests(ITestOutputHelper output)
         output.WriteLine($"worst relative difference of P(alive) or CLV: {worst:E2}; total CLV {clvTotal:F2}");
         Assert.True(worst < 1e-3, $"worst relative difference {worst:E2}");
         Assert.True(Relative(clvTotal, 769970.8507370736) < 1e-4, $"total CLV {clvTotal}");
+
+        // Potential: the tier ranking applied to expected 12-month value. It must equal the ranking of the
+        // reference CLVs; live scoring (the model's potential thresholds) must agree but for threshold ties.
+        var referencePotential = Core.Analytics.ValueTiers.Assign(
+            predictions.Select(kv => (kv.Key, Core.Events.Money.ToUnits(kv.Value.Clv))).ToList(), options);
+        var samePotential = snapshot.Rows.Count(r => r.Potential == referencePotential[r.CustomerId]);
+        var liveSame = snapshot.Rows.Count(r => r.Value!.Potential == r.Potential);
+        output.WriteLine($"potential tier: {samePotential} of {snapshot.Rows.Count} equal the reference CLV ranking; live thresholds agree for {liveSame / n:P2}");
+        Assert.True(samePotential >= snapshot.Rows.Count - 5, $"{snapshot.Rows.Count - samePotential} potential tiers differ from the reference ranking");
+        Assert.True(liveSame / n > 0.99, $"live potential agreement {liveSame / n:P3}");
+        foreach (var t in snapshot.Tiers)
+        {
+            var byPotential = snapshot.Rows.Where(r => r.Tier == t.Tier).GroupBy(r => r.Potential).OrderBy(g => g.Key)
+                .Select(g => $"{g.Key}={g.Count()}");
+            output.WriteLine($"{t.Tier}: {t.ExpectedValueShare:P1} of expected 12-month value; at risk {t.AtRisk} customers, "
+                + $"{Core.Events.Money.FromUnits(t.ValueAtRiskUnits):N0} of value; potential {string.Join(' ', byPotential)}");
+        }
+        Assert.Equal(1.0, snapshot.Tiers.Sum(t => t.ExpectedValueShare), 9);
+        Assert.Equal(clvTotal, snapshot.Tiers.Sum(t => t.ExpectedValue), 3);
+        Assert.Equal(snapshot.Rows.Count(r => r.Value!.ProbabilityAlive < options.ChurnRiskThreshold), snapshot.Tiers.Sum(t => t.AtRisk));
     }
 
     private static double Relative(double actual, double expected) => Math.Abs(expected) < 1e-12 ? Math.Abs(actual) : Math.Abs(actual / expected - 1);

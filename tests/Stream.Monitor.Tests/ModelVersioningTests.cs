@@ -53,6 +53,9 @@ public sealed class ModelVersioningTests
         Assert.Equal(version, before.GetProperty("status").GetProperty("modelVersion").GetInt64());
         var pAlive = before.GetProperty("scores").GetProperty("probabilityAlive").GetDouble();
         Assert.InRange(pAlive, 0, 1);
+        // The scores place the customer's expected value on the model's potential thresholds.
+        Assert.NotNull(stored.Potential);
+        Assert.Contains(before.GetProperty("scores").GetProperty("potential").GetString(), new[] { "premium", "growth", "potential", "marginal" });
 
         // Another instance publishes a newer model: dropout twice as likely (b halved).
         var newer = stored with { Version = await store.NextVersionAsync(), Churn = stored.Churn! with { B = stored.Churn.B / 2 } };

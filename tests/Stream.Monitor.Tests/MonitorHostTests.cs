@@ -60,8 +60,11 @@ public sealed class MonitorHostTests
             structure = await response.Content.ReadFromJsonAsync<JsonElement>();
             return structure.GetProperty("customers").GetInt32() == customers;
         }, TimeSpan.FromSeconds(30), "a structure report covering every customer");
-        foreach (var dimension in new[] { "type", "region", "industry", "tier", "segment", "stage" })
+        foreach (var dimension in new[] { "type", "region", "industry", "tier", "segment", "stage", "potential", "outlook" })
             Assert.Equal(customers, structure.GetProperty("views").GetProperty(dimension).EnumerateArray().Sum(g => g.GetProperty("customers").GetInt32()));
+        var tiers = structure.GetProperty("tiers").EnumerateArray().ToList();
+        Assert.Equal(["premium", "growth", "potential", "marginal"], tiers.Select(t => t.GetProperty("tier").GetString()));
+        Assert.Equal(customers, tiers.Sum(t => t.GetProperty("customers").GetInt32()));
         var withStructure = await http.GetStringAsync("/metrics");
         Assert.Contains("stream_customers{dimension=\"tier\",value=\"premium\"}", withStructure, StringComparison.Ordinal);
         Assert.DoesNotContain(customer, withStructure, StringComparison.Ordinal);

@@ -33,9 +33,11 @@ internal static class SnapshotCommand
             var snapshot = await CustomerSnapshot.BuildAsync(store, partitions, day, new AnalyticsOptions(), parse.GetValue(window));
             await using (var writer = new StreamWriter(parse.GetValue(output)!.FullName))
                 await CustomerSnapshot.WriteCsvAsync(writer, snapshot);
-            var table = new Table().AddColumns("tier", "customers", "share of customers", "value (365 d)", "share of value");
+            var table = new Table().AddColumns("tier", "customers", "share of customers", "contribution", "share of value",
+                "share of expected 12-month value", "at churn risk", "value at risk");
             foreach (var t in snapshot.Tiers)
-                table.AddRow(t.Tier.ToString().ToLowerInvariant(), $"{t.Customers:N0}", $"{t.CustomerShare:P1}", $"{Stream.Core.Events.Money.FromUnits(t.ValueUnits):N2}", $"{t.ValueShare:P1}");
+                table.AddRow(t.Tier.ToString().ToLowerInvariant(), $"{t.Customers:N0}", $"{t.CustomerShare:P1}", $"{Stream.Core.Events.Money.FromUnits(t.ValueUnits):N2}",
+                    $"{t.ValueShare:P1}", $"{t.ExpectedValueShare:P1}", $"{t.AtRisk:N0}", $"{Stream.Core.Events.Money.FromUnits(t.ValueAtRiskUnits):N2}");
             AnsiConsole.Write(table);
             AnsiConsole.MarkupLineInterpolated($"[green]{snapshot.Rows.Count:N0} customers written to {parse.GetValue(output)!.Name}[/]");
             return 0;

@@ -7,10 +7,12 @@ namespace Stream.Core.Analytics;
 public sealed record StructureGroup(string Value, int Customers, long ValueUnits);
 
 /// <summary>One customer as the structure views see it.</summary>
-public readonly record struct StructureMember(CustomerProfile? Profile, ValueTier Tier, RfmSegment? Segment, LifecycleStage Stage, long ValueUnits);
+public readonly record struct StructureMember(CustomerProfile? Profile, ValueTier Tier, RfmSegment? Segment, LifecycleStage Stage, long ValueUnits,
+    ValueTier? Potential = null, TierOutlook? Outlook = null);
 
 /// <summary>
-/// The customer base broken down by type, region, industry, value tier, RFM segment and lifecycle stage:
+/// The customer base broken down by type, region, industry, value tier, RFM segment, lifecycle stage, potential
+/// tier and outlook (potential against today's tier):
 /// counts and value per group. Region and industry are free text from upstream apps, so only the
 /// <see cref="MaxFreeTextGroups"/> largest are named and the rest are "other"; that keeps metric labels bounded.
 /// </summary>
@@ -27,6 +29,8 @@ public static class CustomerStructure
             ["tier"] = Group(members, m => m.Tier.ToString().ToLowerInvariant()),
             ["segment"] = Group(members, m => m.Segment?.DisplayName() ?? "none"),
             ["stage"] = Group(members, m => m.Stage.ToString().ToLowerInvariant()),
+            ["potential"] = Group(members, m => m.Potential?.ToString().ToLowerInvariant() ?? "none"),
+            ["outlook"] = Group(members, m => m.Outlook?.ToString().ToLowerInvariant() ?? "none"),
         };
 
     private static List<StructureGroup> Group(IEnumerable<StructureMember> members, Func<StructureMember, string> key) =>

@@ -9,8 +9,26 @@ public enum ValueTier
     Marginal,
 }
 
-/// <summary>One tier's share of the customers and of the value, the Pareto picture of the base.</summary>
-public sealed record TierShare(ValueTier Tier, int Customers, double CustomerShare, long ValueUnits, double ValueShare);
+/// <summary>
+/// How a customer's potential (the tier its expected 12-month value would earn, ranked the same way) compares
+/// with its tier today: rising customers are worth developing, falling ones worth retaining.
+/// </summary>
+public enum TierOutlook
+{
+    Rising,
+    Steady,
+    Falling,
+}
+
+/// <summary>One customer as the tier report sees it: contribution today, expected value (CLV), churn risk.</summary>
+public readonly record struct TierMember(string CustomerId, long ValueUnits, double ExpectedValue, bool AtRisk);
+
+/// <summary>
+/// One tier's share of the customers and of the value (the Pareto picture of the base), with its share of the
+/// expected 12-month value (potential) and the customers and value at churn risk.
+/// </summary>
+public sealed record TierShare(ValueTier Tier, int Customers, double CustomerShare, long ValueUnits, double ValueShare,
+    double ExpectedValue, double ExpectedValueShare, int AtRisk, long ValueAtRiskUnits);
 
 public static class ValueTiers
 {
@@ -39,14 +57,22 @@ public static class ValueTiers
         return tiers;
     }
 
-    public static IReadOnlyList<TierShare> Shares(IReadOnlyList<(string CustomerId, long ValueUnits)> customers, IReadOnlyDictionary<string, ValueTier> tiers)
+    public static IReadOnlyList<TierShare> Shares(IReadOnlyList<TierMember> customers, IReadOnlyDictionary<string, ValueTier> tiers)
     {
         var total = Math.Max(1, customers.Sum(c => Math.Max(0, c.ValueUnits)));
+        var expectedTotal = customers.Sum(c => Math.Max(0, c.ExpectedValue));
         return Enum.GetValues<ValueTier>().Select(t =>
         {
             var members = customers.Where(c => tiers[c.CustomerId] == t).ToList();
             var value = members.Sum(c => Math.Max(0, c.ValueUnits));
-            return new TierShare(t, members.Count, members.Count / (double)Math.Max(1, customers.Count), value, value / (double)total);
+            var expected = members.Sum(c => Math.Max(0, c.ExpectedValue));
+            var atRisk = members.Where(c => c.AtRisk).ToList();
+            return new TierShare(t, members.Count, members.Count / (double)Math.Max(1, customers.Count), value, value / (double)total,
+                expected, expectedTotal > 0 ? expected / expectedTotal : 0, atRisk.Count, atRisk.Sum(c => Math.Max(0, c.ValueUnits)));
         }).ToList();
     }
+
+    /// <summary>Whether the potential tier is above (rising), equal to or below (falling) the tier today.</summary>
+    public static TierOutlook Outlook(ValueTier today, ValueTier potential) =>
+        potential < today ? TierOutlook.Rising : potential == today ? TierOutlook.Steady : TierOutlook.Falling;
 }

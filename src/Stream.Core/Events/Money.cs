@@ -13,6 +13,9 @@ public static class Money
 
     public static long ToUnits(decimal amount) => (long)(amount * UnitsPerWhole);
 
+    /// <summary>A model estimate (expected value, CLV) in units, rounded to the nearest.</summary>
+    public static long ToUnits(double amount) => (long)Math.Round(amount * UnitsPerWhole);
+
     public static decimal FromUnits(long units) => units / (decimal)UnitsPerWhole;
 
     public static bool HasAtMostFourDecimals(decimal amount) => decimal.Round(amount, 4) == amount;

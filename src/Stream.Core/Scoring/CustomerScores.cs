@@ -1,4 +1,5 @@
 using Stream.Core.Analytics;
+using Stream.Core.Events;
 using Stream.Core.Models;
 using Stream.Core.State;
 
@@ -7,7 +8,8 @@ namespace Stream.Core.Scoring;
 /// <summary>
 /// A customer's model scores as of a day, and the population model version that produced them. Scores
 /// depend on the day through T (time since the first purchase), so they decay for customers who send
-/// nothing as event time advances.
+/// nothing as event time advances. <see cref="Potential"/> is the value tier the CLV earns against the model's
+/// potential thresholds.
 /// </summary>
 public sealed record CustomerScores(
     long ModelVersion,
@@ -16,20 +18,23 @@ public sealed record CustomerScores(
     double ExpectedPurchases90d,
     double ExpectedPurchases365d,
     double ExpectedAverageOrderValue,
-    double Clv12m)
+    double Clv12m,
+    ValueTier? Potential)
 {
     /// <summary>Null when the model has no fitted value models or the customer has not purchased.</summary>
     public static CustomerScores? Of(CustomerState state, int asOfDay, PopulationModel? model)
     {
         if (model is not { Churn: { } churn, Spend: { } spend } || Summary(state, asOfDay) is not { } m) return null;
-        return Sanitised(new CustomerScores(
+        var scores = Sanitised(new CustomerScores(
             model.Version,
             BgNbd.ProbabilityAlive(churn, m),
             BgNbd.ExpectedPurchases(churn, m, 30),
             BgNbd.ExpectedPurchases(churn, m, 90),
             BgNbd.ExpectedPurchases(churn, m, 365),
             GammaGamma.ExpectedAverageProfit(spend, m.Frequency, m.MonetaryValue),
-            CustomerLifetimeValue.Compute(churn, spend, m)));
+            CustomerLifetimeValue.Compute(churn, spend, m),
+            Potential: null));
+        return scores is null ? null : scores with { Potential = model.Potential?.Of(Money.ToUnits(scores.Clv12m)) };
     }
 
     /// <summary>The repeat-purchase summary as of a day no earlier than the last purchase.</summary>

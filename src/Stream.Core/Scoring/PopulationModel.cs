@@ -12,6 +12,8 @@ namespace Stream.Core.Scoring;
 /// <param name="RankError">Bound on how far (as a share of the population) a sampled cut point's true rank can be
 /// from its target, with 99% confidence (Dvoretzky–Kiefer–Wolfowitz); 0 when exact.</param>
 /// <param name="ModelProblem">Why <see cref="Churn"/> and <see cref="Spend"/> are absent, if they are.</param>
+/// <param name="Potential">Tier thresholds on the expected 12-month value (CLV, money units): the tier a customer's
+/// potential earns by the same cumulative-share rule as contribution. Null without value models.</param>
 public sealed record PopulationModel(
     long Version,
     int AsOfDay,
@@ -29,7 +31,8 @@ public sealed record PopulationModel(
     double? ChurnLogLikelihood,
     double? SpendLogLikelihood,
     DateTimeOffset BuiltAt,
-    string? ModelProblem = null)
+    string? ModelProblem = null,
+    TierThresholds? Potential = null)
 {
     /// <summary>Whether the churn and spend models are usable (enough repeat buyers to fit them).</summary>
     public bool HasValueModels => Churn is not null && Spend is not null;

@@ -65,7 +65,24 @@ public sealed class PopulationModelBuilder(int asOfDay, AnalyticsOptions options
             QuintileEdges.Of(Sorted(m => m.MonetaryUnits)),
             TierThresholds.Of(tierValues, options),
             churn?.Parameters, spend?.Parameters, churn?.LogLikelihood, spend?.LogLikelihood,
-            builtAt, problem);
+            builtAt, problem, PotentialThresholds(churn?.Parameters, spend?.Parameters));
+    }
+
+    /// <summary>Most customers whose CLV is evaluated for the potential thresholds; beyond, every k-th member.</summary>
+    public const int PotentialSampleLimit = 50_000;
+
+    private TierThresholds? PotentialThresholds(BgNbdParameters? churn, GammaGammaParameters? spend)
+    {
+        if (churn is null || spend is null) return null;
+        var stride = (_sample.Count + PotentialSampleLimit - 1) / PotentialSampleLimit;
+        var values = new List<long>(Math.Min(_sample.Count, PotentialSampleLimit));
+        for (var i = 0; i < _sample.Count; i += Math.Max(1, stride))
+        {
+            var clv = _sample[i].Summary is { } m ? CustomerLifetimeValue.Compute(churn, spend, m) : 0;
+            values.Add(double.IsFinite(clv) ? Money.ToUnits(clv) : 0);
+        }
+        values.Sort((a, b) => b.CompareTo(a));
+        return TierThresholds.Of(values.ToArray(), options);
     }
 
     /// <summary>Both value models, or neither and the reason: too few repeat buyers, no finite mean spend, or no convergence.</summary>

@@ -10,7 +10,8 @@ using Stream.Monitor.Storage;
 namespace Stream.Monitor.Structure;
 
 /// <summary>
-/// Recomputes, on a schedule, the customer base by type, region, industry, tier, segment and stage as of the
+/// Recomputes, on a schedule, the customer base by type, region, industry, tier, segment, stage, potential and
+/// outlook as of the
 /// event-time watermark, and publishes it as gauges (bounded labels, no customer ids) and for the API.
 /// Runs beside ingestion and never blocks it.
 /// </summary>
@@ -27,7 +28,7 @@ public sealed class StructureReporter(
     private readonly Gauge _customers = Metrics.WithCustomRegistry(registry).CreateGauge("stream_customers",
         "Customers per group of a structure dimension (type, region, industry, tier, segment, stage).", "dimension", "value");
     private readonly Gauge _value = Metrics.WithCustomRegistry(registry).CreateGauge("stream_customer_value",
-        "Net spend of the last 365 days per group of a structure dimension, in currency units.", "dimension", "value");
+        "Contribution (net spend over Stream:Analytics:TierValueDays, 365 by default) per group of a structure dimension, in currency units.", "dimension", "value");
     private readonly Gauge _asOf = Metrics.WithCustomRegistry(registry).CreateGauge("stream_structure_as_of_timestamp_seconds",
         "Event-time day the structure gauges describe, Unix seconds.");
     private readonly HashSet<(string, string)> _published = [];
@@ -58,7 +59,7 @@ public sealed class StructureReporter(
         var asOf = DateOnly.FromDateTime(watermark.Value.UtcDateTime);
         var snapshot = await CustomerSnapshot.BuildAsync(store, partitions, asOf, analytics.Value);
         var views = CustomerStructure.Build(snapshot.Rows
-            .Select(r => new StructureMember(r.Profile, r.Tier, r.Rfm?.Segment, r.Stage, r.Signals.NetSpend365dUnits)).ToList());
+            .Select(r => new StructureMember(r.Profile, r.Tier, r.Rfm?.Segment, r.Stage, r.ContributionUnits, r.Potential, r.Outlook)).ToList());
 
         var current = new HashSet<(string, string)>();
         foreach (var (dimension, groups) in views)

@@ -38,9 +38,20 @@ public sealed class CustomerAnalyticsUnitTests
             [ValueTier.Premium, ValueTier.Growth, ValueTier.Growth, ValueTier.Growth, ValueTier.Potential, ValueTier.Potential, ValueTier.Potential,
              ValueTier.Marginal, ValueTier.Marginal, ValueTier.Marginal],
             customers.Select(c => tiers[c.Item1]));
-        var shares = ValueTiers.Shares(customers, tiers);
+        // Expected value runs against today's value for the last customers; two growth customers are at risk.
+        var members = customers.Select((c, i) => new TierMember(c.Item1, c.v, i < 7 ? 10 : 100, i is 1 or 3)).ToList();
+        var shares = ValueTiers.Shares(members, tiers);
         Assert.Equal(0.1, shares[0].CustomerShare, 12);
         Assert.Equal(0.7, shares[0].ValueShare, 12);
+        Assert.Equal(10.0 / 370, shares[0].ExpectedValueShare, 12);
+        Assert.Equal(300.0 / 370, shares[3].ExpectedValueShare, 12);
+        Assert.Equal((2, 150L), (shares[1].AtRisk, shares[1].ValueAtRiskUnits));
+        Assert.Equal(0, shares[0].AtRisk);
+
+        // Ranked by expected value the last three lead: they are rising, the first falls.
+        var potential = ValueTiers.Assign(members.Select(m => (m.CustomerId, (long)m.ExpectedValue)).ToList(), Options);
+        Assert.Equal(TierOutlook.Rising, ValueTiers.Outlook(tiers["10"], potential["10"]));
+        Assert.Equal(TierOutlook.Falling, ValueTiers.Outlook(tiers["1"], potential["1"]));
     }
 
     [Fact]
