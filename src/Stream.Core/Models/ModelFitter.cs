@@ -71,11 +71,32 @@ public static class ModelFitter
         return v;
     }
 
+    /// <summary>
+    /// Real fits converge in tens of iterations (CDNOW: 23 and 26); a population with one dropout probability
+    /// for everybody sends a and b to infinity together and takes ~800. Beyond this the fit is reported failed.
+    /// </summary>
+    private const int MaxIterations = 1_000;
+
+    /// <summary>|log parameter| beyond this (a parameter above 1e13 or below 1e-13) means the optimum is at infinity.</summary>
+    private const double DivergedLogParameter = 30;
+
     private static (Vector<double> Theta, int Iterations) Minimise(Func<Vector<double>, (double, Vector<double>)> f, int dimensions)
     {
-        var objective = ObjectiveFunction.Gradient(f);
+        // A population without the heterogeneity a model assumes (say, every customer's spend drawn from one
+        // distribution) drives parameters to infinity; stop there instead of iterating for minutes.
+        var objective = ObjectiveFunction.Gradient(theta => theta.AbsoluteMaximum() > DivergedLogParameter
+            ? throw new OptimizationException($"the likelihood has no finite maximum (parameters diverge: log-parameters {theta.ToVectorString("G3").ReplaceLineEndings(" ").Trim()})")
+            : f(theta));
         var start = Vector<double>.Build.Dense(dimensions, StartingLogParameter);
-        var result = new BfgsMinimizer(1e-10, 1e-14, 1e-16, 5_000).FindMinimum(objective, start);
+        MinimizationResult result;
+        try
+        {
+            result = new BfgsMinimizer(1e-10, 1e-14, 1e-16, MaxIterations).FindMinimum(objective, start);
+        }
+        catch (OptimizationException ex) when (ex.InnerException is OptimizationException reason)
+        {
+            throw reason; // the line search wraps ours; the reason is what tells
+        }
         // BFGS stops once progress is small; Newton steps on a Hessian differenced from the exact gradient
         // then converge quadratically to the optimum (a few 1e-9 relative in the parameters).
         var theta = result.MinimizingPoint;
