@@ -6,3 +6,4 @@ cd "$(dirname "$0")/.."
 dotnet run -c Release --project benchmarks/Stream.Benchmarks -- --filter '*' --job short --memory "$@"
 dotnet run -c Release --project src/Stream.Cli -- bench models
 dotnet run -c Release --project src/Stream.Cli -- bench ingest
+dotnet run -c Release --project src/Stream.Cli -- bench latency

@@ -12,6 +12,11 @@ using Xunit.Abstractions;
 
 namespace Stream.Monitor.Tests;
 
+/// <summary>Runs alone: it measures stalls, which other tests' load on a 2-core machine would add.</summary>
+[CollectionDefinition(nameof(ModelBuildConcurrencyTests), DisableParallelization = true)]
+public sealed class ModelBuildConcurrencyCollection;
+
+[Collection(nameof(ModelBuildConcurrencyTests))]
 public sealed class ModelBuildConcurrencyTests(ITestOutputHelper output)
 {
     private const int StoredCustomers = 120_000;

@@ -27,6 +27,9 @@ public sealed class KafkaClientFactory(IOptions<KafkaOptions> options) : IKafkaC
             QueuedMinMessages = 200_000,
             FetchMaxBytes = 64 * 1024 * 1024,
             MaxPartitionFetchBytes = 8 * 1024 * 1024,
+            // How long a fetch may wait for data before returning empty. Kafka answers as soon as data arrives; the
+            // mock cluster waits the whole time, so librdkafka's 500 ms default became 500 ms of latency there.
+            FetchWaitMaxMs = 50,
         };
         Apply(config);
         var builder = new ConsumerBuilder<byte[]?, byte[]?>(config);
