@@ -29,6 +29,12 @@ public sealed class StructureReporter(
         "Customers per group of a structure dimension (type, region, industry, tier, segment, stage).", "dimension", "value");
     private readonly Gauge _value = Metrics.WithCustomRegistry(registry).CreateGauge("stream_customer_value",
         "Contribution (net spend over Stream:Analytics:TierValueDays, 365 by default) per group of a structure dimension, in currency units.", "dimension", "value");
+    private readonly Gauge _expectedValue = Metrics.WithCustomRegistry(registry).CreateGauge("stream_tier_expected_value",
+        "Expected 12-month value (CLV) of a value tier's customers, in currency units: the tier's potential.", "tier");
+    private readonly Gauge _atRisk = Metrics.WithCustomRegistry(registry).CreateGauge("stream_tier_at_risk_customers",
+        "Customers of a value tier whose P(alive) is below Stream:Analytics:ChurnRiskThreshold.", "tier");
+    private readonly Gauge _valueAtRisk = Metrics.WithCustomRegistry(registry).CreateGauge("stream_tier_value_at_risk",
+        "Contribution of a value tier's customers at churn risk, in currency units.", "tier");
     private readonly Gauge _asOf = Metrics.WithCustomRegistry(registry).CreateGauge("stream_structure_as_of_timestamp_seconds",
         "Event-time day the structure gauges describe, Unix seconds.");
     private readonly HashSet<(string, string)> _published = [];
@@ -78,6 +84,13 @@ public sealed class StructureReporter(
         }
         _published.Clear();
         _published.UnionWith(current);
+        foreach (var t in snapshot.Tiers)
+        {
+            var tier = t.Tier.ToString().ToLowerInvariant();
+            _expectedValue.WithLabels(tier).Set(t.ExpectedValue);
+            _atRisk.WithLabels(tier).Set(t.AtRisk);
+            _valueAtRisk.WithLabels(tier).Set((double)Money.FromUnits(t.ValueAtRiskUnits));
+        }
         _asOf.Set(new DateTimeOffset(asOf.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeSeconds());
         latest.Set(new StructureReport(asOf, snapshot.Rows.Count, views, snapshot.Tiers, clock.GetUtcNow()));
     }
