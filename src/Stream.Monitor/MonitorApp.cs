@@ -16,4 +16,9 @@ public static class MonitorApp
         app.MapStreamMonitor();
         return app;
     }
+
+    /// <summary>Where a started monitor listens (with port 0 it binds a free one).</summary>
+    public static string Address(WebApplication app) =>
+        app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First();
 }

@@ -29,7 +29,7 @@ internal static class BenchIngestCommand
         // The mock cluster keeps only ~5 MB per partition, so a large pre-produced run needs many partitions.
         var partitions = CommonOptions.Partitions(64);
         var seed = CommonOptions.Seed();
-        var redis = new Option<string?>("--redis") { Description = "Redis to persist to (default: a local redis-server if installed, else embedded Garnet)" };
+        var redis = CommonOptions.BenchRedis();
         var command = new Command("ingest", "Ingest throughput against its consume+deserialise ceiling, and Redis bytes per customer")
         {
             events, customers, partitions, seed, redis,

@@ -2,9 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Confluent.Kafka;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
@@ -33,7 +30,7 @@ internal static class BenchLatencyCommand
         var customers = CommonOptions.Customers(100_000);
         var partitions = CommonOptions.Partitions(16);
         var seed = CommonOptions.Seed();
-        var redis = new Option<string?>("--redis") { Description = "Redis to persist to (default: a local redis-server if installed, else embedded Garnet)" };
+        var redis = CommonOptions.BenchRedis();
         var command = new Command("latency", "Record-to-commit latency percentiles under a steady paced load")
         {
             rate, seconds, customers, partitions, seed, redis,
@@ -52,7 +49,7 @@ internal static class BenchLatencyCommand
         var status = monitor.Services.GetRequiredService<IngestStatus>();
         await monitor.StartAsync(ct);
         while (status.OwnedPartitions < partitions) await Task.Delay(10, ct);
-        using var http = new HttpClient { BaseAddress = new Uri(Address(monitor)) };
+        using var http = new HttpClient { BaseAddress = new Uri(MonitorApp.Address(monitor)) };
 
         var records = new CustomerSimulator(new SimulationOptions { Customers = customers, Seed = seed, Start = DateTimeOffset.UtcNow.AddDays(-365) })
             .Records().GetEnumerator();
@@ -142,7 +139,4 @@ internal static class BenchLatencyCommand
     }
 
     private static string Format(double seconds) => double.IsNaN(seconds) ? "–" : $"{seconds * 1000:N1} ms";
-
-    private static string Address(WebApplication app) =>
-        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 }

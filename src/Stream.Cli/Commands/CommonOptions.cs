@@ -25,6 +25,11 @@ internal static class CommonOptions
         DefaultValueFactory = _ => fallback,
     };
 
+    public static Option<string?> BenchRedis() => new("--redis")
+    {
+        Description = "Redis to persist to (default: a local redis-server if installed, else embedded Garnet)",
+    };
+
     public static string RequireBootstrap(ParseResult parse, Option<string> option)
     {
         var value = parse.GetValue(option);

@@ -54,9 +54,7 @@ public sealed class StreamTestBed : IDisposable
     }
 
     /// <summary>Where a started monitor listens (it binds a free port).</summary>
-    public static string Address(WebApplication app) =>
-        app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
-            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First();
+    public static string Address(WebApplication app) => MonitorApp.Address(app);
 
     public StreamProducer CreateProducer() => new(new StreamProducerOptions { BootstrapServers = Kafka.BootstrapServers, Topics = Topics });
 
