@@ -12,6 +12,9 @@ public sealed class BucketRing(int length)
 
     private int[] _buckets = [];
     private long[] _values = [];
+    // Per bucket, the counters that were ever added to: a superset of the non-zero ones, so encoding visits
+    // only those instead of scanning every counter of every bucket.
+    private byte[] _touched = [];
     private int _count;
 
     public int Length { get; } = length;
@@ -27,6 +30,9 @@ public sealed class BucketRing(int length)
     /// <summary>The counters of the <paramref name="index"/>-th bucket of <see cref="Buckets"/>.</summary>
     public ReadOnlySpan<long> CountersAt(int index) => _values.AsSpan(index * Counters, Counters);
 
+    /// <summary>Bit c set: counter c of the <paramref name="index"/>-th bucket may be non-zero (clear: it is zero).</summary>
+    public byte TouchedAt(int index) => _touched[index];
+
     public void Add(int bucket, WindowCounter counter, long amount)
     {
         // No bucket for nothing: every kept bucket then has a non-zero counter, so encoding (which
@@ -40,6 +46,7 @@ public sealed class BucketRing(int length)
             index = IndexOf(bucket);
         }
         _values[index * Counters + (int)counter] += amount;
+        _touched[index] |= (byte)(1 << (int)counter);
     }
 
     /// <summary>The counter summed over buckets <c>(last − count, last]</c> that the ring still holds.</summary>
@@ -59,6 +66,8 @@ public sealed class BucketRing(int length)
     {
         var index = Insert(_count, bucket);
         counters.CopyTo(_values.AsSpan(index * Counters, Counters));
+        for (var c = 0; c < counters.Length; c++)
+            if (counters[c] != 0) _touched[index] |= (byte)(1 << c);
     }
 
     private int IndexOf(int bucket)
@@ -79,11 +88,14 @@ public sealed class BucketRing(int length)
             var capacity = Math.Min(Length + 1, Math.Max(4, _count * 2));
             Array.Resize(ref _buckets, capacity);
             Array.Resize(ref _values, capacity * Counters);
+            Array.Resize(ref _touched, capacity);
         }
         Array.Copy(_buckets, index, _buckets, index + 1, _count - index);
         Array.Copy(_values, index * Counters, _values, (index + 1) * Counters, (_count - index) * Counters);
+        Array.Copy(_touched, index, _touched, index + 1, _count - index);
         _buckets[index] = bucket;
         Array.Clear(_values, index * Counters, Counters);
+        _touched[index] = 0;
         _count++;
         return index;
     }
@@ -95,6 +107,7 @@ public sealed class BucketRing(int length)
         if (drop == 0) return;
         Array.Copy(_buckets, drop, _buckets, 0, _count - drop);
         Array.Copy(_values, drop * Counters, _values, 0, (_count - drop) * Counters);
+        Array.Copy(_touched, drop, _touched, 0, _count - drop);
         _count -= drop;
     }
 }

@@ -184,12 +184,15 @@ public static class CustomerStateCodec
             w.Signed(previous - buckets[i]);
             previous = buckets[i];
             var counters = ring.CountersAt(i);
-            byte mask = 0;
-            for (var c = 0; c < counters.Length; c++)
-                if (counters[c] != 0) mask |= (byte)(1 << c);
-            w.Byte(mask);
-            for (var c = 0; c < counters.Length; c++)
-                if (counters[c] != 0) w.Signed(counters[c]);
+            // Only counters ever touched can be non-zero; the mask written names the non-zero ones exactly.
+            uint touched = ring.TouchedAt(i), mask = 0;
+            for (var m = touched; m != 0; m &= m - 1)
+            {
+                var c = System.Numerics.BitOperations.TrailingZeroCount(m);
+                if (counters[c] != 0) mask |= 1u << c;
+            }
+            w.Byte((byte)mask);
+            for (var m = mask; m != 0; m &= m - 1) w.Signed(counters[System.Numerics.BitOperations.TrailingZeroCount(m)]);
         }
     }
 
