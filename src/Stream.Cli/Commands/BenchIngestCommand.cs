@@ -51,6 +51,7 @@ internal static class BenchIngestCommand
         var (pipeline, steady, reviews, changes) = await MeasurePipeline(stack, events, ct);
         var memoryAfter = await UsedMemory(stack.Redis);
         var (stored, meanValue) = await StoredStateSizes(stack.Redis);
+        var bytesPerCustomer = (memoryAfter - memoryBefore) / (double)Math.Max(1, stored);
 
         var table = new Table().AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
         table.AddRow("events", $"{events:N0}");
@@ -61,11 +62,11 @@ internal static class BenchIngestCommand
         table.AddRow("pipeline / ceiling", $"{pipeline / ceiling:P1}");
         table.AddRow("pipeline after the first 30% (steady state)", $"{steady:N0} events/s ({steady / ceiling:P1})");
         table.AddRow("customer reviews / status changes published", $"{reviews:N0} / {changes:N0}");
-        table.AddRow("Redis used_memory per customer", $"{(memoryAfter - memoryBefore) / (double)Math.Max(1, stored):N0} bytes");
+        table.AddRow("Redis used_memory per customer", $"{bytesPerCustomer:N0} bytes");
         table.AddRow("mean encoded state", $"{meanValue:N0} bytes");
         AnsiConsole.Write(table);
         Console.WriteLine($"bench-ingest events={events} ceiling_eps={ceiling:F0} pipeline_eps={pipeline:F0} ratio={pipeline / ceiling:F3} steady_eps={steady:F0} steady_ratio={steady / ceiling:F3} " +
-            $"redis_bytes_per_customer={(memoryAfter - memoryBefore) / (double)Math.Max(1, stored):F0} mean_state_bytes={meanValue:F0} reviews={reviews} changes={changes}");
+            $"redis_bytes_per_customer={bytesPerCustomer:F0} mean_state_bytes={meanValue:F0} reviews={reviews} changes={changes}");
         return 0;
     }
 
