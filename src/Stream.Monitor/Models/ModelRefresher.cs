@@ -114,21 +114,22 @@ public sealed class ModelRefresher(
             if (current.Model is { } m && m.AsOfDay >= asOfDay && clock.GetUtcNow() - m.BuiltAt < _options.RefitInterval) return;
 
             var started = Stopwatch.GetTimestamp();
-            var model = await Task.Run(async () =>
+            var builder = new PopulationModelBuilder(asOfDay, analytics.Value, _options.ExactLimit, _options.Seed);
+            var partitions = await store.PartitionCountAsync(status.PartitionCount);
+            for (var p = 0; p < partitions; p++)
             {
-                var builder = new PopulationModelBuilder(asOfDay, analytics.Value, _options.ExactLimit, _options.Seed);
-                var partitions = await store.PartitionCountAsync(status.PartitionCount);
-                for (var p = 0; p < partitions; p++)
+                await foreach (var (_, bytes) in store.ScanAsync(p))
                 {
-                    await foreach (var (_, bytes) in store.ScanAsync(p))
-                    {
-                        ct.ThrowIfCancellationRequested();
-                        builder.Add(CustomerStateCodec.Decode(bytes));
-                    }
+                    ct.ThrowIfCancellationRequested();
+                    builder.Add(CustomerStateCodec.Decode(bytes));
                 }
-                return builder.Seen == 0 ? null : builder.Build(await models.NextVersionAsync(), clock.GetUtcNow());
-            }, ct);
-            if (model is null) return;
+            }
+            if (builder.Seen == 0) return;
+            var version = await models.NextVersionAsync();
+            // Fitting takes seconds of CPU: on a thread of its own, never a thread-pool thread, because the
+            // ingest loop's Redis writes complete on the pool (a busy pool on two cores stalled them for 1-2 s).
+            var model = await Task.Factory.StartNew(() => builder.Build(version, clock.GetUtcNow()),
+                ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             await models.PublishAsync(model);
             _buildSeconds.Set(Stopwatch.GetElapsedTime(started).TotalSeconds);
             _builds.WithLabels("published").Inc();
