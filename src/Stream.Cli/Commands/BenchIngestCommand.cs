@@ -48,10 +48,12 @@ internal static class BenchIngestCommand
         EnsureNothingTruncated(stack, events);
         var ceiling = MeasureCeiling(stack, events);
         var memoryBefore = await UsedMemory(stack.Redis);
-        var (pipeline, steady, reviews, changes) = await MeasurePipeline(stack, events, ct);
+        var (pipeline, steady, reviews, changes, gc) = await MeasurePipeline(stack, events, ct);
         var memoryAfter = await UsedMemory(stack.Redis);
         var (stored, meanValue) = await StoredStateSizes(stack.Redis);
-        var bytesPerCustomer = (memoryAfter - memoryBefore) / (double)Math.Max(1, stored);
+        // Garnet reports no used_memory: the figure is only for a real redis-server.
+        double? bytesPerCustomer = memoryBefore is { } before && memoryAfter is { } after ? (after - before) / (double)Math.Max(1, stored) : null;
+        var perCustomer = bytesPerCustomer is { } b ? $"{b:N0} bytes" : "n/a (store reports no used_memory)";
 
         var table = new Table().AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
         table.AddRow("events", $"{events:N0}");
@@ -62,11 +64,13 @@ internal static class BenchIngestCommand
         table.AddRow("pipeline / ceiling", $"{pipeline / ceiling:P1}");
         table.AddRow("pipeline after the first 30% (steady state)", $"{steady:N0} events/s ({steady / ceiling:P1})");
         table.AddRow("customer reviews / status changes published", $"{reviews:N0} / {changes:N0}");
-        table.AddRow("Redis used_memory per customer", $"{bytesPerCustomer:N0} bytes");
+        table.AddRow("allocated per event (whole process) / GC pauses", $"{gc.BytesPerEvent:N0} bytes / {gc.PausedShare:P1} of the run");
+        table.AddRow("Redis used_memory per customer", perCustomer);
         table.AddRow("mean encoded state", $"{meanValue:N0} bytes");
         AnsiConsole.Write(table);
         Console.WriteLine($"bench-ingest events={events} ceiling_eps={ceiling:F0} pipeline_eps={pipeline:F0} ratio={pipeline / ceiling:F3} steady_eps={steady:F0} steady_ratio={steady / ceiling:F3} " +
-            $"redis_bytes_per_customer={bytesPerCustomer:F0} mean_state_bytes={meanValue:F0} reviews={reviews} changes={changes}");
+            $"redis_bytes_per_customer={bytesPerCustomer?.ToString("F0", System.Globalization.CultureInfo.InvariantCulture) ?? "na"} mean_state_bytes={meanValue:F0} reviews={reviews} changes={changes} " +
+            $"alloc_bytes_per_event={gc.BytesPerEvent:F0} gc_pause_share={gc.PausedShare:F3}");
         return 0;
     }
 
@@ -126,7 +130,7 @@ internal static class BenchIngestCommand
         return events / elapsed;
     }
 
-    private static async Task<(double Rate, double SteadyRate, long Reviews, long Changes)> MeasurePipeline(EmbeddedStack stack, int events, CancellationToken ct)
+    private static async Task<(double Rate, double SteadyRate, long Reviews, long Changes, GcCost Gc)> MeasurePipeline(EmbeddedStack stack, int events, CancellationToken ct)
     {
         await using var monitor = MonitorApp.Create(stack.MonitorSettings("bench-api-key-not-used-0000"), "http://127.0.0.1:0", l => l.SetMinimumLevel(LogLevel.Warning));
         var status = monitor.Services.GetRequiredService<IngestStatus>();
@@ -135,6 +139,7 @@ internal static class BenchIngestCommand
         // From the first committed batch: group join and start-up are not throughput.
         var clock = Stopwatch.StartNew();
         var first = status.EventsCommitted;
+        var (allocatedBefore, pausedBefore) = (GC.GetTotalAllocatedBytes(), GC.GetTotalPauseDuration());
         // Steady state: from the point where 30% are committed, when JIT tiering and the first loads are behind.
         (TimeSpan At, long Committed)? steady = null;
         while (status.EventsCommitted < events)
@@ -143,17 +148,22 @@ internal static class BenchIngestCommand
             if (steady is null && status.EventsCommitted >= events * 3L / 10) steady = (clock.Elapsed, status.EventsCommitted);
         }
         var elapsed = clock.Elapsed;
+        var gc = new GcCost((GC.GetTotalAllocatedBytes() - allocatedBefore) / (double)(events - first), (GC.GetTotalPauseDuration() - pausedBefore) / elapsed);
         var rate = (events - first) / elapsed.TotalSeconds;
         var steadyRate = (events - steady!.Value.Committed) / (elapsed - steady.Value.At).TotalSeconds;
         await monitor.StopAsync(ct);
-        return (rate, steadyRate, status.ReviewsCommitted, status.ChangesPublished);
+        return (rate, steadyRate, status.ReviewsCommitted, status.ChangesPublished, gc);
     }
 
-    private static async Task<long> UsedMemory(string redis)
+    /// <summary>Process-wide allocation per committed event and the share of the run spent in GC pauses.</summary>
+    private sealed record GcCost(double BytesPerEvent, double PausedShare);
+
+    private static async Task<long?> UsedMemory(string redis)
     {
         await using var connection = await ConnectionMultiplexer.ConnectAsync($"{redis},allowAdmin=true");
         var info = await connection.GetServers()[0].InfoAsync("memory");
-        return long.Parse(info.SelectMany(g => g).First(kv => kv.Key == "used_memory").Value, System.Globalization.CultureInfo.InvariantCulture);
+        var used = info.SelectMany(g => g).Where(kv => kv.Key == "used_memory").Select(kv => kv.Value).FirstOrDefault();
+        return used is null ? null : long.Parse(used, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static async Task<(long Count, double MeanBytes)> StoredStateSizes(string redis)

@@ -16,9 +16,10 @@ namespace Stream.Monitor.Ingest;
 
 /// <summary>
 /// The consumer loop: one blocking <c>Consume</c> on a dedicated thread; records are grouped by partition
-/// number into micro-batches (by count or age); each batch is validated, applied to customer states and
-/// written to Redis together with its next offsets in one fenced transaction. Offsets advance only after
-/// that write, so a crash at any instant resumes exactly where the state stands. See docs/adr/0001.
+/// number into micro-batches (by count or age); at a flush each batch is validated, applied to customer
+/// states (partitions in parallel) and written to Redis together with its next offsets in one fenced
+/// transaction. Offsets advance only after that write, so a crash at any instant resumes exactly where the
+/// state stands. See docs/adr/0001.
 /// </summary>
 public sealed class IngestLoop(
     IKafkaClientFactory kafka,
@@ -140,24 +141,8 @@ public sealed class IngestLoop(
     private void Add(ConsumeResult<byte[]?, byte[]?> record)
     {
         var owner = EnsureOwned(record.TopicPartition);
-        if (owner is null || !owner.Advance(record)) return;
-        var now = clock.GetUtcNow();
-        if (_pendingRecords++ == 0) _oldestPending = now;
-
-        var kind = _topics.KindOf(record.Topic)!.Value;
-        var recordTime = record.Message.Timestamp.Type == TimestampType.NotAvailable ? now : new DateTimeOffset(record.Message.Timestamp.UtcDateTime);
-        var result = record.Message.Value is { } value
-            ? _reader.Read(value, kind, record.Message.Key, recordTime)
-            : EventParseResult.Rejected(RejectReason.NotJson, "record has no value");
-        if (!result.IsValid)
-        {
-            _deadLetters!.Publish(record, result.Reason, result.Detail);
-            owner.Batch.Rejected[(int)kind, (int)result.Reason]++;
-            return;
-        }
-        if (owner.Watermark(record.Topic, now).Observe(result.Event.OccurredAt, now)) owner.Batch.Late[(int)kind]++;
-        owner.AdvanceClock();
-        owner.Route(result.Event, recordTime.ToUnixTimeMilliseconds());
+        if (owner is null || !owner.Take(record)) return;
+        if (_pendingRecords++ == 0) _oldestPending = clock.GetUtcNow();
     }
 
     /// <summary>
@@ -272,12 +257,24 @@ public sealed class IngestLoop(
     }
 
     /// <summary>
-    /// Closes the batches of <paramref name="partitions"/>: loads the customers they still wait for, makes sure
-    /// dead letters are delivered, and sends each partition's states with its offsets in one fenced write.
-    /// The writes complete while the next batch is consumed; the previous flush's writes are finished here.
+    /// Closes the batches of <paramref name="partitions"/>: reads their records, loads the customers they
+    /// need, applies and reviews, makes sure dead letters and status changes are delivered, and sends each
+    /// partition's states with its offsets in one fenced write. The writes complete while the next batch is
+    /// consumed; the previous flush's writes are finished here.
     /// </summary>
     private void FlushAll(List<OwnedPartition> partitions)
     {
+        var reading = partitions.Where(p => p.HasTaken).ToList();
+        var now = clock.GetUtcNow();
+        // Partitions share nothing while they are read, applied, reviewed and encoded, so that runs on every
+        // core; the consumer thread waits, so nothing else touches their states meanwhile.
+        Parallel.ForEach(reading, p => p.ReadTaken(_reader, _topics, now));
+        foreach (var p in reading)
+        {
+            foreach (var (record, reason, detail) in p.Rejected) _deadLetters!.Publish(record, reason, detail);
+            p.Rejected.Clear();
+        }
+
         var work = partitions.Where(p => p.Batch.Records > 0 || p.CanFetchReviews).ToList();
         if (work.Count == 0) return;
 
@@ -296,18 +293,18 @@ public sealed class IngestLoop(
         }
 
         var loading = work.Where(p => p.Loading.Count > 0)
-            .Select(p => (Owner: p, Load: store.LoadAsync(p.Number, p.Loading.Select(e => e.CustomerId).ToList()))).ToList();
-        Task.WaitAll(loading.Select(l => (Task)l.Load).ToArray());
-        foreach (var (owner, load) in loading) owner.CompleteLoading(load.Result);
+            .ToDictionary(p => p, p => store.LoadAsync(p.Number, p.Loading.Select(e => e.CustomerId).ToList()));
+        Task.WaitAll(loading.Values.ToArray());
 
-        // Partitions share nothing while they are reviewed and encoded, so that runs on every core; the
-        // consumer thread waits, so nothing else touches their states meanwhile. Changes keep partition order.
+        // Changes keep partition order.
         var model = currentModel.Model;
         var records = work.Select(p => p.Batch.Records).Sum();
         var perPartition = new (List<StatusChange> Changes, SealedBatch Batch)[work.Count];
         Parallel.For(0, work.Count, i =>
         {
             var p = work[i];
+            if (loading.TryGetValue(p, out var load)) p.CompleteLoading(load.Result);
+            p.ApplyRead();
             var changed = new List<StatusChange>();
             var (byEvent, byTimer) = p.Review(model, analytics.Value, changed);
             p.Batch.Reviews[0] += byEvent;
@@ -444,6 +441,8 @@ public sealed class IngestLoop(
     {
         foreach (var p in _owned.Values)
         {
+            // Records waiting to be read are activity: the flush moves the watermark with them.
+            if (p.HasTaken) continue;
             foreach (var (topic, wm) in p.Watermarks)
             {
                 wm.AdvanceIfIdle(now);

@@ -7,15 +7,18 @@ using Stream.Core.Scoring;
 using Stream.Core.State;
 using Stream.Core.Time;
 using Stream.Monitor.Configuration;
+using Stream.Producer;
 using Stream.Monitor.Storage;
 
 namespace Stream.Monitor.Ingest;
 
 /// <summary>
 /// One partition number (across all input topics) owned by this instance: its fencing epoch, cached
-/// customer states, the batch being built and per-topic progress. Touched only by the consumer thread.
-/// Events are applied as they arrive; a customer not yet in the cache is loaded at the next flush and
-/// its events wait, in order, until then.
+/// customer states, the batch being built and per-topic progress. The consumer thread only takes its
+/// records; at a flush they are read (<see cref="ReadTaken"/>), the customers not cached are loaded, and
+/// the events are applied in arrival order (<see cref="ApplyRead"/>). Partitions share nothing, so a flush
+/// runs those steps for all of them in parallel while the consumer thread waits: one thread at a time
+/// touches a partition.
 /// </summary>
 internal sealed class OwnedPartition
 {
@@ -23,6 +26,9 @@ internal sealed class OwnedPartition
     private readonly Dictionary<string, CustomerEntry> _cache = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _consumedNext = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _sealedNext = new(StringComparer.Ordinal);
+    private List<ConsumeResult<byte[]?, byte[]?>> _taken = [];
+    private readonly List<(CustomerEntry Entry, CustomerEvent Event, long RecordAtMs)> _read = [];
+    private readonly List<(ConsumeResult<byte[]?, byte[]?> Record, RejectReason Reason, string Detail)> _rejected = [];
     private List<CustomerEntry> _dirty = [];
     private List<CustomerEntry> _loading = [];
     private List<CustomerEntry> _due = [];
@@ -112,40 +118,73 @@ internal sealed class OwnedPartition
         return wm;
     }
 
-    /// <summary>Counts a record into the batch; false for one at or before what was already read (a re-read after a seek).</summary>
-    public bool Advance(ConsumeResult<byte[]?, byte[]?> record)
+    /// <summary>
+    /// Takes a record into the batch, to be read at the flush; false for one at or before what was already
+    /// taken (a re-read after a seek). All the consumer thread does per record.
+    /// </summary>
+    public bool Take(ConsumeResult<byte[]?, byte[]?> record)
     {
         ref var next = ref CollectionsMarshal.GetValueRefOrAddDefault(_consumedNext, record.Topic, out _);
         if (record.Offset.Value < next) return false;
         next = record.Offset.Value + 1;
         Batch.Records++;
+        _taken.Add(record);
         return true;
     }
 
-    /// <summary>Applies a valid event now, or holds it until its customer's state is loaded.</summary>
-    public void Route(CustomerEvent ev, long recordAtMs)
+    /// <summary>Whether records were taken since the last flush read them.</summary>
+    public bool HasTaken => _taken.Count > 0;
+
+    /// <summary>Records found invalid by <see cref="ReadTaken"/>, for the dead-letter topic; cleared by the caller.</summary>
+    public List<(ConsumeResult<byte[]?, byte[]?> Record, RejectReason Reason, string Detail)> Rejected => _rejected;
+
+    /// <summary>
+    /// Reads and validates the taken records in arrival order: invalid ones go to <see cref="Rejected"/>,
+    /// valid ones move the watermarks and wait for <see cref="ApplyRead"/>; customers not cached are queued
+    /// for loading. <paramref name="wallNow"/> is the flush's clock, which the watermarks take as the arrival
+    /// time (a record waits at most one batch delay).
+    /// </summary>
+    public void ReadTaken(EventReader reader, StreamTopics topics, DateTimeOffset wallNow)
     {
-        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_cache, ev.CustomerId, out var exists);
-        if (!exists)
+        foreach (var record in _taken)
         {
-            entry = new CustomerEntry(ev.CustomerId);
-            _loading.Add(entry);
+            var kind = topics.KindOf(record.Topic)!.Value;
+            var recordTime = record.Message.Timestamp.Type == TimestampType.NotAvailable ? wallNow : new DateTimeOffset(record.Message.Timestamp.UtcDateTime);
+            var result = record.Message.Value is { } value
+                ? reader.Read(value, kind, record.Message.Key, recordTime)
+                : EventParseResult.Rejected(RejectReason.NotJson, "record has no value");
+            if (!result.IsValid)
+            {
+                _rejected.Add((record, result.Reason, result.Detail));
+                Batch.Rejected[(int)kind, (int)result.Reason]++;
+                continue;
+            }
+            var ev = result.Event;
+            if (Watermark(record.Topic, wallNow).Observe(ev.OccurredAt, wallNow)) Batch.Late[(int)kind]++;
+            ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_cache, ev.CustomerId, out var exists);
+            if (!exists)
+            {
+                entry = new CustomerEntry(ev.CustomerId);
+                _loading.Add(entry);
+            }
+            _read.Add((entry!, ev, recordTime.ToUnixTimeMilliseconds()));
         }
-        if (entry!.State is null) entry.Deferred.Add((ev, recordAtMs));
-        else Apply(entry, ev, recordAtMs);
+        _taken = [];
+        AdvanceClock();
     }
 
-    /// <summary>Installs states read from Redis (null: none stored) and applies the events that waited for them.</summary>
+    /// <summary>Installs states read from Redis (null: none stored) for the customers queued for loading.</summary>
     public void CompleteLoading(CustomerState?[] states)
     {
-        for (var i = 0; i < _loading.Count; i++)
-        {
-            var entry = _loading[i];
-            entry.State = states[i] ?? new CustomerState();
-            foreach (var (ev, recordAtMs) in entry.Deferred) Apply(entry, ev, recordAtMs);
-            entry.Deferred.Clear();
-        }
+        for (var i = 0; i < _loading.Count; i++) _loading[i].State = states[i] ?? new CustomerState();
         _loading = [];
+    }
+
+    /// <summary>Applies the events <see cref="ReadTaken"/> read, in arrival order. Call after <see cref="CompleteLoading"/>.</summary>
+    public void ApplyRead()
+    {
+        foreach (var (entry, ev, recordAtMs) in _read) Apply(entry, ev, recordAtMs);
+        _read.Clear();
     }
 
     private void Apply(CustomerEntry entry, CustomerEvent ev, long recordAtMs)
