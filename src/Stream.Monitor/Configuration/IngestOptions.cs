@@ -10,11 +10,20 @@ public sealed class IngestOptions
 
     /// <summary>A micro-batch is written once it holds this many records...</summary>
     [Range(1, 1_000_000)]
-    public int MaxBatchRecords { get; set; } = 50_000;
+    public int MaxBatchRecords { get; set; } = 200_000;
 
     /// <summary>...or once its first record has waited this long.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
     public TimeSpan MaxBatchDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// While the consumer is behind (Kafka holds at least another batch for it when <see cref="MaxBatchDelay"/>
+    /// is up), the batch may grow until it is this old, has <see cref="MaxBatchRecords"/>, or the backlog is
+    /// read (nothing arrives for <see cref="MaxBatchDelay"/>): records wait in the backlog anyway, and a larger
+    /// batch writes each customer fewer times, so the backlog drains sooner. Never shorter than <see cref="MaxBatchDelay"/>.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
+    public TimeSpan CatchUpBatchDelay { get; set; } = TimeSpan.FromSeconds(2);
 
     [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
     public TimeSpan AllowedLateness { get; set; } = TimeSpan.FromHours(1);

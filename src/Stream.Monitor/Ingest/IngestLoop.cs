@@ -51,9 +51,12 @@ public sealed class IngestLoop(
     private DeadLetterPublisher? _deadLetters;
     private StatusChangePublisher? _changes;
     private DeliveryTracker? _deliveries;
-    private readonly Queue<List<(SealedBatch Batch, Task<CommitOutcome> Write)>> _inFlight = new();
+    private readonly Queue<Flight> _inFlight = new();
     private int _pendingRecords;
     private DateTimeOffset _oldestPending;
+    // The consumer is behind, so the batch may grow: checked once MaxBatchDelay is up and again at that interval.
+    private bool _catchingUp;
+    private DateTimeOffset _backlogCheckedAt;
     private DateTimeOffset _lastIdleTick;
 
     public void Run(CancellationToken ct)
@@ -119,16 +122,18 @@ public sealed class IngestLoop(
     private void PollOnce(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var wait = _pendingRecords == 0 ? TimeSpan.FromMilliseconds(100) : _oldestPending + _options.MaxBatchDelay - now;
+        // While catching up, a wait as long as MaxBatchDelay with nothing to read means the backlog is gone.
+        var wait = _pendingRecords == 0 ? TimeSpan.FromMilliseconds(100) : Min(_oldestPending + BatchDelay - now, _options.MaxBatchDelay);
         var record = _consumer!.Consume(wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
         ct.ThrowIfCancellationRequested();
         if (record is not null) Add(record);
+        else _catchingUp = false;
 
         now = clock.GetUtcNow();
-        if (_pendingRecords >= _options.MaxBatchRecords || (_pendingRecords > 0 && now - _oldestPending >= _options.MaxBatchDelay))
+        if (_pendingRecords >= _options.MaxBatchRecords || (_pendingRecords > 0 && BatchAgeReached(now)))
             FlushAll(_owned.Values.ToList());
         // Report writes that have finished without waiting for the next flush to need their slot.
-        while (_inFlight.TryPeek(out var oldest) && oldest.TrueForAll(f => f.Write.IsCompleted)) Complete(_inFlight.Dequeue());
+        while (_inFlight.TryPeek(out var oldest) && oldest.Writes.TrueForAll(f => f.Write.IsCompleted)) Complete(_inFlight.Dequeue());
         if (now - _lastIdleTick >= IdleTick)
         {
             _lastIdleTick = now;
@@ -136,6 +141,39 @@ public sealed class IngestLoop(
             // Review timers of quiet partitions fire here, without waiting for records.
             if (_owned.Values.Any(p => p.CanFetchReviews)) FlushAll(_owned.Values.ToList());
         }
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private TimeSpan BatchDelay => _catchingUp && _options.CatchUpBatchDelay > _options.MaxBatchDelay ? _options.CatchUpBatchDelay : _options.MaxBatchDelay;
+
+    /// <summary>
+    /// Whether the batch is old enough to close: <see cref="IngestOptions.MaxBatchDelay"/>, or the longer
+    /// catch-up delay while Kafka still holds at least as many records for this consumer as the batch has.
+    /// </summary>
+    private bool BatchAgeReached(DateTimeOffset now)
+    {
+        var age = now - _oldestPending;
+        if (age < _options.MaxBatchDelay) return false;
+        if (now - _backlogCheckedAt >= _options.MaxBatchDelay)
+        {
+            _backlogCheckedAt = now;
+            _catchingUp = Backlog() >= _pendingRecords;
+        }
+        return age >= BatchDelay;
+    }
+
+    /// <summary>Records Kafka holds for this consumer beyond those taken (librdkafka's cached high watermarks; no request).</summary>
+    private long Backlog()
+    {
+        long backlog = 0;
+        foreach (var tp in _consumer!.Assignment)
+        {
+            var high = _consumer.GetWatermarkOffsets(tp).High;
+            if (high == Offset.Unset || !_owned.TryGetValue(tp.Partition.Value, out var owner) || owner.TakenNext(tp.Topic) is not { } next) continue;
+            backlog += Math.Max(0, high.Value - next);
+        }
+        return backlog;
     }
 
     private void Add(ConsumeResult<byte[]?, byte[]?> record)
@@ -240,6 +278,8 @@ public sealed class IngestLoop(
         // reads the progress they made (or not) consistently; their outcome no longer matters here.
         _inFlight.Clear();
         _pendingRecords = 0;
+        _catchingUp = false;
+        _backlogCheckedAt = DateTimeOffset.MinValue;
         foreach (var n in numbers)
         {
             try
@@ -313,16 +353,19 @@ public sealed class IngestLoop(
         });
         var changes = perPartition.SelectMany(x => x.Changes).ToList();
         foreach (var change in changes) _changes!.Publish(change);
-        // Changes are delivered before the batch that found them commits: at least once, never lost.
-        _deliveries!.WaitForDeliveries(DeliveryTimeout);
-        metrics.RecordChanges(changes);
-        status.RecordChanges(changes.Count);
+        // Dead letters and changes are delivered before the batch that found them commits: at least once,
+        // never lost. The consumer thread does not wait for that; the writes wait for the deliveries.
+        var delivered = _deliveries!.DeliveredAsync();
 
         _pendingRecords -= records;
-        var flight = new List<(SealedBatch, Task<CommitOutcome>)>(work.Count);
-        foreach (var (_, batch) in perPartition) flight.Add((batch, TimedCommit(batch)));
-        _inFlight.Enqueue(flight);
-        while (_inFlight.Count > MaxFlushesInFlight) Complete(_inFlight.Dequeue());
+        _catchingUp = false;
+        _backlogCheckedAt = DateTimeOffset.MinValue;
+        // Writes go out in flush order (each builds on the offsets the previous one wrote), so the previous
+        // flush's writes finish first; they normally have while this batch was consumed.
+        while (_inFlight.Count >= MaxFlushesInFlight) Complete(_inFlight.Dequeue());
+        var writes = new List<(SealedBatch, Task<CommitOutcome>)>(work.Count);
+        foreach (var (_, batch) in perPartition) writes.Add((batch, TimedCommit(batch, delivered)));
+        _inFlight.Enqueue(new Flight(writes, changes));
 
         var cached = _owned.Values.Sum(o => o.CachedCustomers);
         if (cached > _options.MaxCachedCustomers)
@@ -333,8 +376,9 @@ public sealed class IngestLoop(
         metrics.CustomersCached.Set(cached);
     }
 
-    private async Task<CommitOutcome> TimedCommit(SealedBatch batch)
+    private async Task<CommitOutcome> TimedCommit(SealedBatch batch, Task delivered)
     {
+        await delivered.WaitAsync(DeliveryTimeout);
         var started = clock.GetTimestamp();
         var committed = await store.CommitAsync(batch.Owner.Number, batch.Owner.Epoch, batch.ExpectedOffsets, batch.States, batch.Progress, batch.Due);
         metrics.RedisWrite.Observe(clock.GetElapsedTime(started).TotalSeconds);
@@ -347,12 +391,14 @@ public sealed class IngestLoop(
     }
 
     /// <summary>Waits for one flush's writes; a failure throws, and the loop resumes from Redis.</summary>
-    private void Complete(List<(SealedBatch Batch, Task<CommitOutcome> Write)> flight)
+    private void Complete(Flight flight)
     {
-        Task.WaitAll(flight.Select(f => (Task)f.Write).ToArray());
+        Task.WaitAll(flight.Writes.Select(f => (Task)f.Write).ToArray());
+        metrics.RecordChanges(flight.Changes);
+        status.RecordChanges(flight.Changes.Count);
         var committedAt = clock.GetUtcNow();
         var assignment = _consumer!.Assignment;
-        foreach (var (batch, write) in flight)
+        foreach (var (batch, write) in flight.Writes)
         {
             var p = batch.Owner;
             if (!_owned.TryGetValue(p.Number, out var current) || current != p) continue;
@@ -490,3 +536,6 @@ public sealed class IngestLoop(
         return null;
     }
 }
+
+/// <summary>One flush's writes (one per partition, each after the flush's deliveries) and the changes it published.</summary>
+internal sealed record Flight(List<(SealedBatch Batch, Task<CommitOutcome> Write)> Writes, IReadOnlyList<StatusChange> Changes);

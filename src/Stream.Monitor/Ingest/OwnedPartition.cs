@@ -132,6 +132,9 @@ internal sealed class OwnedPartition
         return true;
     }
 
+    /// <summary>The offset after the last record taken from <paramref name="topic"/>; null before any.</summary>
+    public long? TakenNext(string topic) => _consumedNext.TryGetValue(topic, out var next) ? next : null;
+
     /// <summary>Whether records were taken since the last flush read them.</summary>
     public bool HasTaken => _taken.Count > 0;
 

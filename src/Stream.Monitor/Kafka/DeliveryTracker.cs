@@ -3,38 +3,72 @@ using Confluent.Kafka;
 namespace Stream.Monitor.Kafka;
 
 /// <summary>
-/// Produces records the pipeline must not lose and counts them until acknowledged, so a batch's offsets
-/// are committed only after everything it produced is in Kafka.
+/// Produces records the pipeline must not lose and counts them until acknowledged, in groups: a batch's
+/// offsets are committed only after every record produced for it (and before it) is in Kafka, while the
+/// consumer thread goes on with the next batch.
 /// </summary>
 public sealed class DeliveryTracker(IProducer<byte[]?, byte[]?> producer) : IDisposable
 {
-    private int _inFlight;
-    private Error? _failure;
+    private DeliveryGroup _open = new();
 
+    /// <summary>Produces a record into the open group. Call from one thread.</summary>
     public void Produce(string topic, Message<byte[]?, byte[]?> message)
     {
-        Interlocked.Increment(ref _inFlight);
-        producer.Produce(topic, message, report =>
+        var group = _open;
+        group.Add();
+        try
         {
-            if (report.Error.IsError) _failure ??= report.Error;
-            Interlocked.Decrement(ref _inFlight);
-        });
+            producer.Produce(topic, message, report => group.Done(report.Error));
+        }
+        catch (ProduceException<byte[]?, byte[]?> ex)
+        {
+            group.Done(ex.Error);
+            throw;
+        }
     }
 
-    /// <summary>Blocks until every produced record is acknowledged; throws if any was not.</summary>
-    public void WaitForDeliveries(TimeSpan timeout)
+    /// <summary>
+    /// Closes the open group: the task completes once each of its records is acknowledged, and faults with
+    /// the first delivery error. Records produced afterwards belong to the next group.
+    /// </summary>
+    public Task DeliveredAsync()
     {
-        if (Volatile.Read(ref _inFlight) == 0 && _failure is null) return;
-        producer.Flush(timeout);
-        var failure = _failure;
-        _failure = null;
-        if (failure is not null) throw new KafkaException(failure);
-        if (Volatile.Read(ref _inFlight) != 0) throw new TimeoutException($"deliveries still pending after {timeout}");
+        var group = _open;
+        _open = new DeliveryGroup();
+        group.Close();
+        return group.Completion;
     }
 
     public void Dispose()
     {
         producer.Flush(TimeSpan.FromSeconds(10));
         producer.Dispose();
+    }
+
+    private sealed class DeliveryGroup
+    {
+        // One for the group being open, released by Close.
+        private int _pending = 1;
+        private Error? _failure;
+        private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Completion => _done.Task;
+
+        public void Add() => Interlocked.Increment(ref _pending);
+
+        public void Done(Error error)
+        {
+            if (error.IsError) Interlocked.CompareExchange(ref _failure, error, null);
+            Release();
+        }
+
+        public void Close() => Release();
+
+        private void Release()
+        {
+            if (Interlocked.Decrement(ref _pending) != 0) return;
+            if (Volatile.Read(ref _failure) is { } failure) _done.SetException(new KafkaException(failure));
+            else _done.SetResult();
+        }
     }
 }
