@@ -46,9 +46,12 @@ internal static class BenchIngestCommand
 
         var (produceRate, customerCount) = Produce(stack, events, customers, seed);
         EnsureNothingTruncated(stack, events);
-        var ceiling = MeasureCeiling(stack, events);
+        var (ceiling, ceilingCpu) = MeasureCeiling(stack, events);
         var memoryBefore = await UsedMemory(stack.Redis);
-        var (pipeline, steady, reviews, changes, gc) = await MeasurePipeline(stack, events, ct);
+        var redisCpuBefore = await RedisCpuSeconds(stack.Redis);
+        var (pipeline, steady, reviews, changes, gc, pipelineCpu) = await MeasurePipeline(stack, events, ct);
+        var redisCpuAfter = await RedisCpuSeconds(stack.Redis);
+        double? redisCpu = redisCpuBefore is { } c0 && redisCpuAfter is { } c1 ? (c1 - c0) * 1e6 / events : null;
         var memoryAfter = await UsedMemory(stack.Redis);
         var (stored, meanValue) = await StoredStateSizes(stack.Redis);
         // Garnet reports no used_memory: the figure is only for a real redis-server.
@@ -64,13 +67,17 @@ internal static class BenchIngestCommand
         table.AddRow("pipeline / ceiling", $"{pipeline / ceiling:P1}");
         table.AddRow("pipeline after the first 30% (steady state)", $"{steady:N0} events/s ({steady / ceiling:P1})");
         table.AddRow("customer reviews / status changes published", $"{reviews:N0} / {changes:N0}");
+        // CPU time is what the two runs cost, whatever else the machine was doing meanwhile.
+        table.AddRow("CPU per event: ceiling / pipeline (monitor process + redis-server)",
+            $"{ceilingCpu:F2} µs / {pipelineCpu:F2} + {(redisCpu is { } rc ? rc.ToString("F2", System.Globalization.CultureInfo.InvariantCulture) : "n/a")} µs");
         table.AddRow("allocated per event (whole process) / GC pauses", $"{gc.BytesPerEvent:N0} bytes / {gc.PausedShare:P1} of the run");
         table.AddRow("Redis used_memory per customer", perCustomer);
         table.AddRow("mean encoded state", $"{meanValue:N0} bytes");
         AnsiConsole.Write(table);
         Console.WriteLine($"bench-ingest events={events} ceiling_eps={ceiling:F0} pipeline_eps={pipeline:F0} ratio={pipeline / ceiling:F3} steady_eps={steady:F0} steady_ratio={steady / ceiling:F3} " +
             $"redis_bytes_per_customer={bytesPerCustomer?.ToString("F0", System.Globalization.CultureInfo.InvariantCulture) ?? "na"} mean_state_bytes={meanValue:F0} reviews={reviews} changes={changes} " +
-            $"alloc_bytes_per_event={gc.BytesPerEvent:F0} gc_pause_share={gc.PausedShare:F3}");
+            $"alloc_bytes_per_event={gc.BytesPerEvent:F0} gc_pause_share={gc.PausedShare:F3} " +
+            $"ceiling_cpu_us={ceilingCpu:F2} pipeline_cpu_us={pipelineCpu:F2} redis_cpu_us={redisCpu?.ToString("F2", System.Globalization.CultureInfo.InvariantCulture) ?? "na"}");
         return 0;
     }
 
@@ -108,7 +115,7 @@ internal static class BenchIngestCommand
     }
 
     /// <summary>A consumer configured like the monitor's that only deserialises and validates: the ceiling.</summary>
-    private static double MeasureCeiling(EmbeddedStack stack, int events)
+    private static (double Rate, double CpuMicrosPerEvent) MeasureCeiling(EmbeddedStack stack, int events)
     {
         var factory = new KafkaClientFactory(Options.Create(new KafkaOptions { BootstrapServers = stack.Kafka.BootstrapServers, GroupId = "bench-ceiling" }));
         using var consumer = factory.CreateConsumer(_ => { });
@@ -116,21 +123,27 @@ internal static class BenchIngestCommand
         var reader = new EventReader(new EventLimits());
         var valid = 0;
         Stopwatch? clock = null;
+        var cpuBefore = TimeSpan.Zero;
         for (var seen = 0; seen < events;)
         {
             var r = consumer.Consume(TimeSpan.FromSeconds(30)) ?? throw new TimeoutException("ceiling consumer stalled");
-            clock ??= Stopwatch.StartNew();
+            if (clock is null)
+            {
+                clock = Stopwatch.StartNew();
+                cpuBefore = ProcessCpu();
+            }
             var kind = stack.Topics.KindOf(r.Topic)!.Value;
             if (reader.Read(r.Message.Value, kind, r.Message.Key, r.Message.Timestamp.UtcDateTime).IsValid) valid++;
             seen++;
         }
         var elapsed = clock!.Elapsed.TotalSeconds;
+        var cpu = (ProcessCpu() - cpuBefore).TotalMicroseconds / events;
         consumer.Close();
         if (valid != events) throw new InvalidOperationException($"{events - valid} events failed validation in the ceiling run");
-        return events / elapsed;
+        return (events / elapsed, cpu);
     }
 
-    private static async Task<(double Rate, double SteadyRate, long Reviews, long Changes, GcCost Gc)> MeasurePipeline(EmbeddedStack stack, int events, CancellationToken ct)
+    private static async Task<(double Rate, double SteadyRate, long Reviews, long Changes, GcCost Gc, double CpuMicrosPerEvent)> MeasurePipeline(EmbeddedStack stack, int events, CancellationToken ct)
     {
         await using var monitor = MonitorApp.Create(stack.MonitorSettings("bench-api-key-not-used-0000"), "http://127.0.0.1:0", l => l.SetMinimumLevel(LogLevel.Warning));
         var status = monitor.Services.GetRequiredService<IngestStatus>();
@@ -139,7 +152,7 @@ internal static class BenchIngestCommand
         // From the first committed batch: group join and start-up are not throughput.
         var clock = Stopwatch.StartNew();
         var first = status.EventsCommitted;
-        var (allocatedBefore, pausedBefore) = (GC.GetTotalAllocatedBytes(), GC.GetTotalPauseDuration());
+        var (allocatedBefore, pausedBefore, cpuBefore) = (GC.GetTotalAllocatedBytes(), GC.GetTotalPauseDuration(), ProcessCpu());
         // Steady state: from the point where 30% are committed, when JIT tiering and the first loads are behind.
         (TimeSpan At, long Committed)? steady = null;
         while (status.EventsCommitted < events)
@@ -148,15 +161,32 @@ internal static class BenchIngestCommand
             if (steady is null && status.EventsCommitted >= events * 3L / 10) steady = (clock.Elapsed, status.EventsCommitted);
         }
         var elapsed = clock.Elapsed;
+        var cpu = (ProcessCpu() - cpuBefore).TotalMicroseconds / (events - first);
         var gc = new GcCost((GC.GetTotalAllocatedBytes() - allocatedBefore) / (double)(events - first), (GC.GetTotalPauseDuration() - pausedBefore) / elapsed);
         var rate = (events - first) / elapsed.TotalSeconds;
         var steadyRate = (events - steady!.Value.Committed) / (elapsed - steady.Value.At).TotalSeconds;
         await monitor.StopAsync(ct);
-        return (rate, steadyRate, status.ReviewsCommitted, status.ChangesPublished, gc);
+        return (rate, steadyRate, status.ReviewsCommitted, status.ChangesPublished, gc, cpu);
     }
 
     /// <summary>Process-wide allocation per committed event and the share of the run spent in GC pauses.</summary>
     private sealed record GcCost(double BytesPerEvent, double PausedShare);
+
+    private static TimeSpan ProcessCpu()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
+    }
+
+    /// <summary>redis-server's own CPU seconds (user + system) from INFO; null for a store that does not report them.</summary>
+    private static async Task<double?> RedisCpuSeconds(string redis)
+    {
+        await using var connection = await ConnectionMultiplexer.ConnectAsync($"{redis},allowAdmin=true");
+        var info = (await connection.GetServers()[0].InfoAsync("cpu")).SelectMany(g => g).ToDictionary(kv => kv.Key, kv => kv.Value);
+        return info.TryGetValue("used_cpu_user", out var user) && info.TryGetValue("used_cpu_sys", out var sys)
+            ? double.Parse(user, System.Globalization.CultureInfo.InvariantCulture) + double.Parse(sys, System.Globalization.CultureInfo.InvariantCulture)
+            : null;
+    }
 
     private static async Task<long?> UsedMemory(string redis)
     {
