@@ -308,12 +308,7 @@ public sealed class IngestLoop(
         var now = clock.GetUtcNow();
         // Partitions share nothing while they are read, applied, reviewed and encoded, so that runs on every
         // core; the consumer thread waits, so nothing else touches their states meanwhile.
-        Parallel.ForEach(reading, p => p.ReadTaken(_reader, _topics, now));
-        foreach (var p in reading)
-        {
-            foreach (var (record, reason, detail) in p.Rejected) _deadLetters!.Publish(record, reason, detail);
-            p.Rejected.Clear();
-        }
+        Parallel.ForEach(reading, p => p.ReadTaken(_reader, _topics, _deadLetters!, now));
 
         var work = partitions.Where(p => p.Batch.Records > 0 || p.CanFetchReviews).ToList();
         if (work.Count == 0) return;
@@ -336,7 +331,6 @@ public sealed class IngestLoop(
             .ToDictionary(p => p, p => store.LoadAsync(p.Number, p.Loading.Select(e => e.CustomerId).ToList()));
         Task.WaitAll(loading.Values.ToArray());
 
-        // Changes keep partition order.
         var model = currentModel.Model;
         var records = work.Select(p => p.Batch.Records).Sum();
         var perPartition = new (List<StatusChange> Changes, SealedBatch Batch)[work.Count];
@@ -349,10 +343,11 @@ public sealed class IngestLoop(
             var (byEvent, byTimer) = p.Review(model, analytics.Value, changed);
             p.Batch.Reviews[0] += byEvent;
             p.Batch.Reviews[1] += byTimer;
+            // Each customer's changes stay in order: they are all found here, by this partition's one thread.
+            foreach (var change in changed) _changes!.Publish(change);
             perPartition[i] = (changed, p.Seal(store.Keys));
         });
         var changes = perPartition.SelectMany(x => x.Changes).ToList();
-        foreach (var change in changes) _changes!.Publish(change);
         // Dead letters and changes are delivered before the batch that found them commits: at least once,
         // never lost. The consumer thread does not wait for that; the writes wait for the deliveries.
         var delivered = _deliveries!.DeliveredAsync();

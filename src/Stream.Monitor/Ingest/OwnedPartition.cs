@@ -7,6 +7,7 @@ using Stream.Core.Scoring;
 using Stream.Core.State;
 using Stream.Core.Time;
 using Stream.Monitor.Configuration;
+using Stream.Monitor.Kafka;
 using Stream.Producer;
 using Stream.Monitor.Storage;
 
@@ -28,7 +29,6 @@ internal sealed class OwnedPartition
     private readonly Dictionary<string, long> _sealedNext = new(StringComparer.Ordinal);
     private List<ConsumeResult<byte[]?, byte[]?>> _taken = [];
     private readonly List<(CustomerEntry Entry, CustomerEvent Event, long RecordAtMs)> _read = [];
-    private readonly List<(ConsumeResult<byte[]?, byte[]?> Record, RejectReason Reason, string Detail)> _rejected = [];
     private List<CustomerEntry> _dirty = [];
     private List<CustomerEntry> _loading = [];
     private List<CustomerEntry> _due = [];
@@ -138,16 +138,13 @@ internal sealed class OwnedPartition
     /// <summary>Whether records were taken since the last flush read them.</summary>
     public bool HasTaken => _taken.Count > 0;
 
-    /// <summary>Records found invalid by <see cref="ReadTaken"/>, for the dead-letter topic; cleared by the caller.</summary>
-    public List<(ConsumeResult<byte[]?, byte[]?> Record, RejectReason Reason, string Detail)> Rejected => _rejected;
-
     /// <summary>
-    /// Reads and validates the taken records in arrival order: invalid ones go to <see cref="Rejected"/>,
+    /// Reads and validates the taken records in arrival order: invalid ones go to the dead-letter topic,
     /// valid ones move the watermarks and wait for <see cref="ApplyRead"/>; customers not cached are queued
     /// for loading. <paramref name="wallNow"/> is the flush's clock, which the watermarks take as the arrival
     /// time (a record waits at most one batch delay).
     /// </summary>
-    public void ReadTaken(EventReader reader, StreamTopics topics, DateTimeOffset wallNow)
+    public void ReadTaken(EventReader reader, StreamTopics topics, DeadLetterPublisher deadLetters, DateTimeOffset wallNow)
     {
         foreach (var record in _taken)
         {
@@ -158,7 +155,7 @@ internal sealed class OwnedPartition
                 : EventParseResult.Rejected(RejectReason.NotJson, "record has no value");
             if (!result.IsValid)
             {
-                _rejected.Add((record, result.Reason, result.Detail));
+                deadLetters.Publish(record, result.Reason, result.Detail);
                 Batch.Rejected[(int)kind, (int)result.Reason]++;
                 continue;
             }

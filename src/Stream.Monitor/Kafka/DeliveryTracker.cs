@@ -11,7 +11,7 @@ public sealed class DeliveryTracker(IProducer<byte[]?, byte[]?> producer) : IDis
 {
     private DeliveryGroup _open = new();
 
-    /// <summary>Produces a record into the open group. Call from one thread.</summary>
+    /// <summary>Produces a record into the open group. Threads may call it together, but not while <see cref="DeliveredAsync"/> runs.</summary>
     public void Produce(string topic, Message<byte[]?, byte[]?> message)
     {
         var group = _open;
