@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Globalization;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -69,15 +70,15 @@ internal static class BenchIngestCommand
         table.AddRow("customer reviews / status changes published", $"{reviews:N0} / {changes:N0}");
         // CPU time is what the two runs cost, whatever else the machine was doing meanwhile.
         table.AddRow("CPU per event: ceiling / pipeline (monitor process + redis-server)",
-            $"{ceilingCpu:F2} µs / {pipelineCpu:F2} + {(redisCpu is { } rc ? rc.ToString("F2", System.Globalization.CultureInfo.InvariantCulture) : "n/a")} µs");
+            $"{ceilingCpu:F2} µs / {pipelineCpu:F2} + {(redisCpu is { } rc ? rc.ToString("F2", CultureInfo.InvariantCulture) : "n/a")} µs");
         table.AddRow("allocated per event (whole process) / GC pauses", $"{gc.BytesPerEvent:N0} bytes / {gc.PausedShare:P1} of the run");
         table.AddRow("Redis used_memory per customer", perCustomer);
         table.AddRow("mean encoded state", $"{meanValue:N0} bytes");
         AnsiConsole.Write(table);
         Console.WriteLine($"bench-ingest events={events} ceiling_eps={ceiling:F0} pipeline_eps={pipeline:F0} ratio={pipeline / ceiling:F3} steady_eps={steady:F0} steady_ratio={steady / ceiling:F3} " +
-            $"redis_bytes_per_customer={bytesPerCustomer?.ToString("F0", System.Globalization.CultureInfo.InvariantCulture) ?? "na"} mean_state_bytes={meanValue:F0} reviews={reviews} changes={changes} " +
+            $"redis_bytes_per_customer={bytesPerCustomer?.ToString("F0", CultureInfo.InvariantCulture) ?? "na"} mean_state_bytes={meanValue:F0} reviews={reviews} changes={changes} " +
             $"alloc_bytes_per_event={gc.BytesPerEvent:F0} gc_pause_share={gc.PausedShare:F3} " +
-            $"ceiling_cpu_us={ceilingCpu:F2} pipeline_cpu_us={pipelineCpu:F2} redis_cpu_us={redisCpu?.ToString("F2", System.Globalization.CultureInfo.InvariantCulture) ?? "na"}");
+            $"ceiling_cpu_us={ceilingCpu:F2} pipeline_cpu_us={pipelineCpu:F2} redis_cpu_us={redisCpu?.ToString("F2", CultureInfo.InvariantCulture) ?? "na"}");
         return 0;
     }
 
@@ -178,22 +179,23 @@ internal static class BenchIngestCommand
         return self.TotalProcessorTime;
     }
 
-    /// <summary>redis-server's own CPU seconds (user + system) from INFO; null for a store that does not report them.</summary>
+    /// <summary>redis-server's own CPU seconds (user + system); null for a store that does not report them.</summary>
     private static async Task<double?> RedisCpuSeconds(string redis)
     {
-        await using var connection = await ConnectionMultiplexer.ConnectAsync($"{redis},allowAdmin=true");
-        var info = (await connection.GetServers()[0].InfoAsync("cpu")).SelectMany(g => g).ToDictionary(kv => kv.Key, kv => kv.Value);
+        var info = await Info(redis, "cpu");
         return info.TryGetValue("used_cpu_user", out var user) && info.TryGetValue("used_cpu_sys", out var sys)
-            ? double.Parse(user, System.Globalization.CultureInfo.InvariantCulture) + double.Parse(sys, System.Globalization.CultureInfo.InvariantCulture)
+            ? double.Parse(user, CultureInfo.InvariantCulture) + double.Parse(sys, CultureInfo.InvariantCulture)
             : null;
     }
 
-    private static async Task<long?> UsedMemory(string redis)
+    /// <summary>INFO's <c>used_memory</c>; null for a store that does not report it (Garnet).</summary>
+    private static async Task<long?> UsedMemory(string redis) =>
+        (await Info(redis, "memory")).TryGetValue("used_memory", out var used) ? long.Parse(used, CultureInfo.InvariantCulture) : null;
+
+    private static async Task<Dictionary<string, string>> Info(string redis, string section)
     {
         await using var connection = await ConnectionMultiplexer.ConnectAsync($"{redis},allowAdmin=true");
-        var info = await connection.GetServers()[0].InfoAsync("memory");
-        var used = info.SelectMany(g => g).Where(kv => kv.Key == "used_memory").Select(kv => kv.Value).FirstOrDefault();
-        return used is null ? null : long.Parse(used, System.Globalization.CultureInfo.InvariantCulture);
+        return (await connection.GetServers()[0].InfoAsync(section)).SelectMany(g => g).ToDictionary(kv => kv.Key, kv => kv.Value);
     }
 
     private static async Task<(long Count, double MeanBytes)> StoredStateSizes(string redis)

@@ -54,7 +54,8 @@ public sealed class IngestLoop(
     private readonly Queue<Flight> _inFlight = new();
     private int _pendingRecords;
     private DateTimeOffset _oldestPending;
-    // The consumer is behind, so the batch may grow: checked once MaxBatchDelay is up and again at that interval.
+    // The consumer is behind, so the batch may grow: checked once MaxBatchDelay is up and again at that interval;
+    // both reset when a batch starts.
     private bool _catchingUp;
     private DateTimeOffset _backlogCheckedAt;
     private DateTimeOffset _lastIdleTick;
@@ -180,7 +181,10 @@ public sealed class IngestLoop(
     {
         var owner = EnsureOwned(record.TopicPartition);
         if (owner is null || !owner.Take(record)) return;
-        if (_pendingRecords++ == 0) _oldestPending = clock.GetUtcNow();
+        if (_pendingRecords++ > 0) return;
+        _oldestPending = clock.GetUtcNow();
+        _catchingUp = false;
+        _backlogCheckedAt = DateTimeOffset.MinValue;
     }
 
     /// <summary>
@@ -278,8 +282,6 @@ public sealed class IngestLoop(
         // reads the progress they made (or not) consistently; their outcome no longer matters here.
         _inFlight.Clear();
         _pendingRecords = 0;
-        _catchingUp = false;
-        _backlogCheckedAt = DateTimeOffset.MinValue;
         foreach (var n in numbers)
         {
             try
@@ -353,8 +355,6 @@ public sealed class IngestLoop(
         var delivered = _deliveries!.DeliveredAsync();
 
         _pendingRecords -= records;
-        _catchingUp = false;
-        _backlogCheckedAt = DateTimeOffset.MinValue;
         // Writes go out in flush order (each builds on the offsets the previous one wrote), so the previous
         // flush's writes finish first; they normally have while this batch was consumed.
         while (_inFlight.Count >= MaxFlushesInFlight) Complete(_inFlight.Dequeue());

@@ -8,8 +8,8 @@ using Stream.Core.State;
 using Stream.Core.Time;
 using Stream.Monitor.Configuration;
 using Stream.Monitor.Kafka;
-using Stream.Producer;
 using Stream.Monitor.Storage;
+using Stream.Producer;
 
 namespace Stream.Monitor.Ingest;
 
