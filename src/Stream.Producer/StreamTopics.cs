@@ -23,6 +23,9 @@ public sealed record StreamTopics
 
     public IReadOnlyList<string> Inputs => [Interactions, Transactions, Profiles];
 
+    /// <summary>This configuration's instance of an input topic's name (the client hands out a copy per record); other names as given.</summary>
+    public string Canonical(string topic) => KindOf(topic) is { } kind ? For(kind) : topic;
+
     public EventKind? KindOf(string topic) =>
         topic == Interactions ? EventKind.Interaction
         : topic == Transactions ? EventKind.Transaction

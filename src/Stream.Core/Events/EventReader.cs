@@ -25,7 +25,15 @@ public sealed class EventReader(EventLimits limits)
     /// <param name="kind">The contract the topic carries.</param>
     /// <param name="utf8Key">The record key's bytes, which must be the UTF-8 of <c>customerId</c>; null when the record had none.</param>
     /// <param name="recordTime">The record's own timestamp, the reference for "implausibly far in the future".</param>
-    public EventParseResult Read(ReadOnlySpan<byte> payload, EventKind kind, byte[]? utf8Key, DateTimeOffset recordTime)
+    public EventParseResult Read(ReadOnlySpan<byte> payload, EventKind kind, byte[]? utf8Key, DateTimeOffset recordTime) =>
+        Read(payload, kind, utf8Key, utf8Key is not null, recordTime);
+
+    /// <param name="payload">The record value.</param>
+    /// <param name="kind">The contract the topic carries.</param>
+    /// <param name="utf8Key">The record key's bytes, which must be the UTF-8 of <c>customerId</c>.</param>
+    /// <param name="hasKey">False when the record had no key (as opposed to an empty one).</param>
+    /// <param name="recordTime">The record's own timestamp, the reference for "implausibly far in the future".</param>
+    public EventParseResult Read(ReadOnlySpan<byte> payload, EventKind kind, ReadOnlySpan<byte> utf8Key, bool hasKey, DateTimeOffset recordTime)
     {
         if (payload.Length > Limits.MaxEventBytes)
             return EventParseResult.Rejected(RejectReason.Oversize, $"{payload.Length} bytes exceeds the {Limits.MaxEventBytes}-byte limit");
@@ -48,8 +56,8 @@ public sealed class EventReader(EventLimits limits)
         if (error is not null)
             return EventParseResult.Rejected(fields.VersionError ? RejectReason.UnknownVersion : RejectReason.SchemaViolation, error);
 
-        if (utf8Key is null || !KeyMatches(utf8Key, fields.CustomerId!))
-            return EventParseResult.Rejected(RejectReason.KeyMismatch, utf8Key is null ? "record has no key" : "record key differs from customerId");
+        if (!hasKey || !KeyMatches(utf8Key, fields.CustomerId!))
+            return EventParseResult.Rejected(RejectReason.KeyMismatch, hasKey ? "record key differs from customerId" : "record has no key");
 
         if (fields.OccurredAt > recordTime + Limits.MaxFutureSkew)
             return EventParseResult.Rejected(RejectReason.FutureTimestamp,
@@ -63,7 +71,7 @@ public sealed class EventReader(EventLimits limits)
         return EventParseResult.Valid(fields.ToEvent());
     }
 
-    private static bool KeyMatches(byte[] utf8Key, string customerId)
+    private static bool KeyMatches(ReadOnlySpan<byte> utf8Key, string customerId)
     {
         // customerId is ASCII by contract, so its UTF-8 bytes are its chars.
         if (utf8Key.Length != customerId.Length) return false;

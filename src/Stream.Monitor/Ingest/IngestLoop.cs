@@ -47,7 +47,8 @@ public sealed class IngestLoop(
     private readonly EventReader _reader = new(ingestOptions.Value.Limits);
     private readonly Dictionary<int, OwnedPartition> _owned = [];
     private readonly HashSet<int> _fenced = [];
-    private IConsumer<byte[]?, byte[]?>? _consumer;
+    private readonly RecordArena _arena = new();
+    private IConsumer<RecordBytes, RecordBytes>? _consumer;
     private DeadLetterPublisher? _deadLetters;
     private StatusChangePublisher? _changes;
     private DeliveryTracker? _deliveries;
@@ -72,7 +73,7 @@ public sealed class IngestLoop(
         _deliveries = deliveries;
         _deadLetters = new DeadLetterPublisher(deliveries, _topics.DeadLetter);
         _changes = new StatusChangePublisher(deliveries, _topics.Changes);
-        using var consumer = kafka.CreateConsumer(b => b
+        using var consumer = kafka.CreateConsumer(_arena, b => b
             .SetPartitionsAssignedHandler(OnAssigned)
             .SetPartitionsRevokedHandler(OnRevoked)
             .SetPartitionsLostHandler(OnLost)
@@ -177,10 +178,11 @@ public sealed class IngestLoop(
         return backlog;
     }
 
-    private void Add(ConsumeResult<byte[]?, byte[]?> record)
+    private void Add(ConsumeResult<RecordBytes, RecordBytes> result)
     {
-        var owner = EnsureOwned(record.TopicPartition);
-        if (owner is null || !owner.Take(record)) return;
+        var owner = EnsureOwned(result.TopicPartition);
+        if (owner is null || !owner.Take(ConsumedRecord.From(result, _topics.Canonical(result.Topic)))) return;
+        if (status.FirstRecordTimestamp == 0) status.RecordFirstRecord(clock.GetTimestamp());
         if (_pendingRecords++ > 0) return;
         _oldestPending = clock.GetUtcNow();
         _catchingUp = false;
@@ -217,7 +219,7 @@ public sealed class IngestLoop(
     private static Offset StartOffset(OwnedPartition owner, string topic) =>
         owner.CommittedNext.TryGetValue(topic, out var next) ? new Offset(next) : Offset.Beginning;
 
-    private IEnumerable<TopicPartitionOffset> OnAssigned(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> partitions)
+    private IEnumerable<TopicPartitionOffset> OnAssigned(IConsumer<RecordBytes, RecordBytes> consumer, List<TopicPartition> partitions)
     {
         var result = new List<TopicPartitionOffset>(partitions.Count);
         foreach (var group in partitions.GroupBy(p => p.Partition.Value))
@@ -239,7 +241,7 @@ public sealed class IngestLoop(
         return result;
     }
 
-    private void OnRevoked(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartitionOffset> partitions)
+    private void OnRevoked(IConsumer<RecordBytes, RecordBytes> consumer, List<TopicPartitionOffset> partitions)
     {
         var numbers = partitions.Select(p => p.Partition.Value).ToHashSet();
         var leaving = _owned.Values.Where(o => numbers.Contains(o.Number)).ToList();
@@ -256,7 +258,7 @@ public sealed class IngestLoop(
         logger.LogInformation("Revoked partitions {Partitions}", string.Join(",", numbers.Order()));
     }
 
-    private void OnLost(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartitionOffset> partitions)
+    private void OnLost(IConsumer<RecordBytes, RecordBytes> consumer, List<TopicPartitionOffset> partitions)
     {
         Drop(partitions.Select(p => p.Partition.Value).ToHashSet());
         logger.LogWarning("Lost partitions {Partitions}", string.Join(",", partitions.Select(p => p.Partition.Value).Distinct().Order()));
@@ -311,6 +313,8 @@ public sealed class IngestLoop(
         // Partitions share nothing while they are read, applied, reviewed and encoded, so that runs on every
         // core; the consumer thread waits, so nothing else touches their states meanwhile.
         Parallel.ForEach(reading, p => p.ReadTaken(_reader, _topics, _deadLetters!, now));
+        // Read records are parsed events now; once no partition holds unread ones, their bytes' chunks are free.
+        if (!_owned.Values.Any(p => p.HasTaken)) _arena.Recycle();
 
         var work = partitions.Where(p => p.Batch.Records > 0 || p.CanFetchReviews).ToList();
         if (work.Count == 0) return;

@@ -8,6 +8,7 @@ public sealed class IngestStatus
     private long _rejected;
     private long _reviews;
     private long _changes;
+    private long _firstRecordTimestamp;
 
     public bool Running { get; internal set; }
     public string? FatalError { get; internal set; }
@@ -15,11 +16,16 @@ public sealed class IngestStatus
     public int PartitionCount { get; internal set; }
     public DateTimeOffset? LastCommitAt { get; internal set; }
 
+    /// <summary>When the consumer took its first record (<see cref="TimeProvider.GetTimestamp"/> ticks); 0 before.</summary>
+    public long FirstRecordTimestamp => Interlocked.Read(ref _firstRecordTimestamp);
+
     public long EventsCommitted => Interlocked.Read(ref _eventsCommitted);
     public long BatchesCommitted => Interlocked.Read(ref _batchesCommitted);
     public long Rejected => Interlocked.Read(ref _rejected);
     public long ReviewsCommitted => Interlocked.Read(ref _reviews);
     public long ChangesPublished => Interlocked.Read(ref _changes);
+
+    internal void RecordFirstRecord(long timestamp) => Interlocked.CompareExchange(ref _firstRecordTimestamp, timestamp, 0);
 
     internal void RecordReviews(long reviews) => Interlocked.Add(ref _reviews, reviews);
 

@@ -27,7 +27,7 @@ internal sealed class OwnedPartition
     private readonly Dictionary<string, CustomerEntry> _cache = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _consumedNext = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _sealedNext = new(StringComparer.Ordinal);
-    private List<ConsumeResult<byte[]?, byte[]?>> _taken = [];
+    private readonly List<ConsumedRecord> _taken = [];
     private readonly List<(CustomerEntry Entry, CustomerEvent Event, long RecordAtMs)> _read = [];
     private List<CustomerEntry> _dirty = [];
     private List<CustomerEntry> _loading = [];
@@ -122,11 +122,11 @@ internal sealed class OwnedPartition
     /// Takes a record into the batch, to be read at the flush; false for one at or before what was already
     /// taken (a re-read after a seek). All the consumer thread does per record.
     /// </summary>
-    public bool Take(ConsumeResult<byte[]?, byte[]?> record)
+    public bool Take(in ConsumedRecord record)
     {
         ref var next = ref CollectionsMarshal.GetValueRefOrAddDefault(_consumedNext, record.Topic, out _);
-        if (record.Offset.Value < next) return false;
-        next = record.Offset.Value + 1;
+        if (record.Offset < next) return false;
+        next = record.Offset + 1;
         Batch.Records++;
         _taken.Add(record);
         return true;
@@ -149,10 +149,10 @@ internal sealed class OwnedPartition
         foreach (var record in _taken)
         {
             var kind = topics.KindOf(record.Topic)!.Value;
-            var recordTime = record.Message.Timestamp.Type == TimestampType.NotAvailable ? wallNow : new DateTimeOffset(record.Message.Timestamp.UtcDateTime);
-            var result = record.Message.Value is { } value
-                ? reader.Read(value, kind, record.Message.Key, recordTime)
-                : EventParseResult.Rejected(RejectReason.NotJson, "record has no value");
+            var recordTime = record.Timestamp.Type == TimestampType.NotAvailable ? wallNow : new DateTimeOffset(record.Timestamp.UtcDateTime);
+            var result = record.Value.IsNull
+                ? EventParseResult.Rejected(RejectReason.NotJson, "record has no value")
+                : reader.Read(record.Value.Span, kind, record.Key.Span, !record.Key.IsNull, recordTime);
             if (!result.IsValid)
             {
                 deadLetters.Publish(record, result.Reason, result.Detail);
@@ -169,7 +169,7 @@ internal sealed class OwnedPartition
             }
             _read.Add((entry!, ev, recordTime.ToUnixTimeMilliseconds()));
         }
-        _taken = [];
+        _taken.Clear();
         AdvanceClock();
     }
 

@@ -22,19 +22,19 @@ public sealed class DeadLetterPublisher(DeliveryTracker deliveries, string topic
 
     public string Topic { get; } = topic;
 
-    public void Publish(ConsumeResult<byte[]?, byte[]?> record, RejectReason reason, string detail)
+    public void Publish(ConsumedRecord record, RejectReason reason, string detail)
     {
         var headers = new Headers();
-        if (record.Message.Headers is { } original)
+        if (record.Headers is { } original)
             foreach (var h in original) headers.Add(h.Key, h.GetValueBytes());
         headers.Add(ReasonHeader, Utf8(reason.WireName()));
         headers.Add(DetailHeader, Utf8(detail));
         headers.Add(SourceTopicHeader, Utf8(record.Topic));
-        headers.Add(SourcePartitionHeader, Utf8(record.Partition.Value.ToString(CultureInfo.InvariantCulture)));
-        headers.Add(SourceOffsetHeader, Utf8(record.Offset.Value.ToString(CultureInfo.InvariantCulture)));
-        headers.Add(SourceTimestampHeader, Utf8(record.Message.Timestamp.UnixTimestampMs.ToString(CultureInfo.InvariantCulture)));
+        headers.Add(SourcePartitionHeader, Utf8(record.Partition.ToString(CultureInfo.InvariantCulture)));
+        headers.Add(SourceOffsetHeader, Utf8(record.Offset.ToString(CultureInfo.InvariantCulture)));
+        headers.Add(SourceTimestampHeader, Utf8(record.Timestamp.UnixTimestampMs.ToString(CultureInfo.InvariantCulture)));
 
-        deliveries.Produce(Topic, new Message<byte[]?, byte[]?> { Key = record.Message.Key, Value = record.Message.Value, Headers = headers });
+        deliveries.Produce(Topic, new Message<byte[]?, byte[]?> { Key = record.Key.ToArray(), Value = record.Value.ToArray(), Headers = headers });
     }
 
     private static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);

@@ -5,7 +5,8 @@ namespace Stream.Monitor.Kafka;
 /// <summary>Every Kafka client the monitor uses is made here, so configuration lives in one place.</summary>
 public interface IKafkaClientFactory
 {
-    IConsumer<byte[]?, byte[]?> CreateConsumer(Action<ConsumerBuilder<byte[]?, byte[]?>> configure);
+    /// <summary>A consumer whose keys and values are slices of <paramref name="arena"/>; see <see cref="RecordArena"/>.</summary>
+    IConsumer<RecordBytes, RecordBytes> CreateConsumer(RecordArena arena, Action<ConsumerBuilder<RecordBytes, RecordBytes>> configure);
 
     /// <summary>An idempotent producer for what the pipeline writes: dead letters and status changes.</summary>
     IProducer<byte[]?, byte[]?> CreateProducer();

@@ -9,7 +9,7 @@ public sealed class KafkaClientFactory(IOptions<KafkaOptions> options) : IKafkaC
 {
     private readonly KafkaOptions _options = options.Value;
 
-    public IConsumer<byte[]?, byte[]?> CreateConsumer(Action<ConsumerBuilder<byte[]?, byte[]?>> configure)
+    public IConsumer<RecordBytes, RecordBytes> CreateConsumer(RecordArena arena, Action<ConsumerBuilder<RecordBytes, RecordBytes>> configure)
     {
         NativeKafka.EnsureLoaded();
         var config = new ConsumerConfig
@@ -32,7 +32,7 @@ public sealed class KafkaClientFactory(IOptions<KafkaOptions> options) : IKafkaC
             FetchWaitMaxMs = 50,
         };
         Apply(config);
-        var builder = new ConsumerBuilder<byte[]?, byte[]?>(config);
+        var builder = new ConsumerBuilder<RecordBytes, RecordBytes>(config).SetKeyDeserializer(arena).SetValueDeserializer(arena);
         configure(builder);
         return builder.Build();
     }

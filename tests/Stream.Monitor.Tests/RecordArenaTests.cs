@@ -1,0 +1,71 @@
+using Confluent.Kafka;
+using Stream.Monitor.Kafka;
+
+namespace Stream.Monitor.Tests;
+
+public sealed class RecordArenaTests
+{
+    private static readonly SerializationContext Value = new(MessageComponentType.Value, "t");
+
+    [Fact]
+    public void Slices_keep_their_bytes_across_chunks_until_recycled_then_the_chunks_are_reused()
+    {
+        var arena = new RecordArena();
+        var random = new Random(5);
+        var payloads = Enumerable.Range(0, 20_000).Select(_ => RandomBytes(random, random.Next(0, 400))).ToList();
+
+        var slices = payloads.Select(p => arena.Deserialize(p, isNull: false, Value)).ToList();
+
+        Assert.True(slices.Select(s => s.Chunk).Distinct().Count() > 1, "the payloads should span several chunks");
+        for (var i = 0; i < payloads.Count; i++) Assert.Equal(payloads[i], slices[i].Span.ToArray());
+        var chunks = slices.Select(s => s.Chunk).Distinct().ToHashSet();
+
+        arena.Recycle();
+        var again = payloads.Select(p => arena.Deserialize(p, isNull: false, Value)).ToList();
+
+        // Same amount of data again: written into the same chunks, no new ones.
+        Assert.Subset(chunks, again.Select(s => s.Chunk).Distinct().ToHashSet());
+        for (var i = 0; i < payloads.Count; i++) Assert.Equal(payloads[i], again[i].Span.ToArray());
+    }
+
+    [Fact]
+    public void A_null_is_not_an_empty_record_and_a_large_record_gets_its_own_array()
+    {
+        var arena = new RecordArena();
+
+        var none = arena.Deserialize(ReadOnlySpan<byte>.Empty, isNull: true, Value);
+        var empty = arena.Deserialize(ReadOnlySpan<byte>.Empty, isNull: false, Value);
+        var large = RandomBytes(new Random(1), RecordArena.ChunkSize / 4);
+        var slice = arena.Deserialize(large, isNull: false, Value);
+
+        Assert.True(none.IsNull);
+        Assert.Null(none.ToArray());
+        Assert.False(empty.IsNull);
+        Assert.Empty(empty.ToArray()!);
+        Assert.Equal(large.Length, slice.Chunk!.Length);
+        Assert.Equal(large, slice.ToArray());
+    }
+
+    [Fact]
+    public void Chunks_unused_for_a_whole_cycle_are_let_go()
+    {
+        var arena = new RecordArena();
+        var record = new byte[1000];
+        for (var i = 0; i < 5_000; i++) arena.Deserialize(record, isNull: false, Value);
+        var peak = arena.Capacity;
+
+        arena.Recycle();
+        arena.Deserialize(record, isNull: false, Value);
+        arena.Recycle();
+
+        Assert.True(peak >= 5L * RecordArena.ChunkSize, $"5 MB of records should fill 5 chunks, held {peak}");
+        Assert.Equal(RecordArena.ChunkSize, arena.Capacity);
+    }
+
+    private static byte[] RandomBytes(Random random, int length)
+    {
+        var bytes = new byte[length];
+        random.NextBytes(bytes);
+        return bytes;
+    }
+}
