@@ -34,19 +34,20 @@ internal static class BenchIngestCommand
         var warmup = new Option<int>("--warmup")
         {
             Description = "Events run through the ceiling and the pipeline on a separate embedded stack before measuring, so that both are measured with JIT tiering behind them (0: measure cold)",
-            DefaultValueFactory = _ => 200_000,
+            DefaultValueFactory = _ => 600_000,
         };
         var timeline = new Option<bool>("--timeline") { Description = "Print the pipeline's progress, GC counts and CPU time every 250 ms to stderr" };
+        var allocations = new Option<bool>("--allocations") { Description = "Sample what the pipeline allocates, by type (costs CPU: rates are lower)" };
         var command = new Command("ingest", "Ingest throughput against its consume+deserialise ceiling, and Redis bytes per customer")
         {
-            events, customers, partitions, seed, redis, warmup, timeline,
+            events, customers, partitions, seed, redis, warmup, timeline, allocations,
         };
         command.SetAction(async (parse, ct) => await Run(parse.GetValue(events), parse.GetValue(customers), parse.GetValue(partitions),
-            parse.GetValue(seed), parse.GetValue(redis), parse.GetValue(warmup), parse.GetValue(timeline), ct));
+            parse.GetValue(seed), parse.GetValue(redis), parse.GetValue(warmup), parse.GetValue(timeline), parse.GetValue(allocations), ct));
         return command;
     }
 
-    private static async Task<int> Run(int events, int customers, int partitions, int seed, string? redis, int warmup, bool timeline, CancellationToken ct)
+    private static async Task<int> Run(int events, int customers, int partitions, int seed, string? redis, int warmup, bool timeline, bool allocations, CancellationToken ct)
     {
         if (warmup > 0)
         {
@@ -73,7 +74,9 @@ internal static class BenchIngestCommand
         var (ceiling, ceilingCpu, ceilingAllocated) = MeasureCeiling(stack, events);
         var memoryBefore = await UsedMemory(stack.Redis);
         var redisCpuBefore = await RedisCpuSeconds(stack.Redis);
+        using var sampler = allocations ? new AllocationSampler() : null;
         var (pipeline, steady, reviews, changes, gc, pipelineCpu) = await MeasurePipeline(stack, events, timeline, ct);
+        sampler?.Dispose();
         var redisCpuAfter = await RedisCpuSeconds(stack.Redis);
         double? redisCpu = redisCpuBefore is { } c0 && redisCpuAfter is { } c1 ? (c1 - c0) * 1e6 / events : null;
         var memoryAfter = await UsedMemory(stack.Redis);
@@ -99,6 +102,7 @@ internal static class BenchIngestCommand
         table.AddRow("Redis used_memory per customer", perCustomer);
         table.AddRow("mean encoded state", $"{meanValue:N0} bytes");
         AnsiConsole.Write(table);
+        if (sampler is not null) WriteAllocations(sampler.BytesByType, events);
         Console.WriteLine($"bench-ingest events={events} ceiling_eps={ceiling:F0} pipeline_eps={pipeline:F0} ratio={pipeline / ceiling:F3} steady_eps={steady:F0} steady_ratio={steady / ceiling:F3} " +
             $"redis_bytes_per_customer={bytesPerCustomer?.ToString("F0", CultureInfo.InvariantCulture) ?? "na"} mean_state_bytes={meanValue:F0} reviews={reviews} changes={changes} " +
             $"ceiling_alloc_bytes_per_event={ceilingAllocated:F0} alloc_bytes_per_event={gc.BytesPerEvent:F0} gc_pause_share={gc.PausedShare:F3} " +
@@ -207,6 +211,15 @@ internal static class BenchIngestCommand
         var steadyRate = (events - steady!.Value.Committed) / (elapsed - steady.Value.At).TotalSeconds;
         await monitor.StopAsync(ct);
         return (rate, steadyRate, status.ReviewsCommitted, status.ChangesPublished, gc, cpu);
+    }
+
+    private static void WriteAllocations(IReadOnlyDictionary<string, long> bytesByType, int events)
+    {
+        var total = Math.Max(1, bytesByType.Values.Sum());
+        var table = new Table().AddColumn("type (pipeline, sampled)").AddColumn(new TableColumn("bytes per event").RightAligned()).AddColumn(new TableColumn("share").RightAligned());
+        foreach (var (type, bytes) in bytesByType.OrderByDescending(kv => kv.Value).Take(20))
+            table.AddRow(Markup.Escape(type), $"{bytes / (double)events:N1}", $"{bytes / (double)total:P1}");
+        AnsiConsole.Write(table);
     }
 
     /// <summary>Process-wide allocation per committed event and the share of the run spent in GC pauses.</summary>

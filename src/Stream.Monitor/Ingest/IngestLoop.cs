@@ -180,7 +180,7 @@ public sealed class IngestLoop(
 
     private void Add(ConsumeResult<RecordBytes, RecordBytes> result)
     {
-        var owner = EnsureOwned(result.TopicPartition);
+        var owner = _owned.TryGetValue(result.Partition.Value, out var owned) ? owned : EnsureOwned(result.TopicPartition);
         if (owner is null || !owner.Take(ConsumedRecord.From(result, _topics.Canonical(result.Topic)))) return;
         if (status.FirstRecordTimestamp == 0) status.RecordFirstRecord(clock.GetTimestamp());
         if (_pendingRecords++ > 0) return;
@@ -190,14 +190,13 @@ public sealed class IngestLoop(
     }
 
     /// <summary>
-    /// The owner of a record's partition number. A partition that is assigned but unclaimed (its claim
-    /// failed during assignment) is claimed now and rewound to its Redis offsets; the record is dropped
-    /// because it will be read again.
+    /// The owner of a record's partition number when <see cref="_owned"/> has none: a partition that is
+    /// assigned but unclaimed (its claim failed during assignment) is claimed now and rewound to its Redis
+    /// offsets; the record is dropped because it will be read again.
     /// </summary>
     private OwnedPartition? EnsureOwned(TopicPartition tp)
     {
         var n = tp.Partition.Value;
-        if (_owned.TryGetValue(n, out var owner)) return owner;
         if (_fenced.Contains(n) || !_consumer!.Assignment.Contains(tp)) return null;
         var claimed = Claim(n);
         foreach (var assigned in _consumer.Assignment.Where(a => a.Partition.Value == n))

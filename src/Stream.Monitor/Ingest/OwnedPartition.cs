@@ -16,8 +16,9 @@ namespace Stream.Monitor.Ingest;
 /// <summary>
 /// One partition number (across all input topics) owned by this instance: its fencing epoch, cached
 /// customer states, the batch being built and per-topic progress. The consumer thread only takes its
-/// records; at a flush they are read (<see cref="ReadTaken"/>), the customers not cached are loaded, and
-/// the events are applied in arrival order (<see cref="ApplyRead"/>). Partitions share nothing, so a flush
+/// records; at a flush they are read (<see cref="ReadTaken"/>), events of cached customers are applied at
+/// once, the customers not cached are loaded, and their events are applied in arrival order
+/// (<see cref="ApplyRead"/>). Partitions share nothing, so a flush
 /// runs those steps for all of them in parallel while the consumer thread waits: one thread at a time
 /// touches a partition.
 /// </summary>
@@ -28,15 +29,18 @@ internal sealed class OwnedPartition
     private readonly Dictionary<string, long> _consumedNext = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _sealedNext = new(StringComparer.Ordinal);
     private readonly List<ConsumedRecord> _taken = [];
+    // Events waiting for their customer's state to load.
     private readonly List<(CustomerEntry Entry, CustomerEvent Event, long RecordAtMs)> _read = [];
     private List<CustomerEntry> _dirty = [];
     private List<CustomerEntry> _loading = [];
     private List<CustomerEntry> _due = [];
     private List<(string CustomerId, int Day)> _dueUpdates = [];
+    private readonly Action _markReviewsDue;
 
     public OwnedPartition(PartitionClaim claim, IngestOptions options, DateTimeOffset wallNow)
     {
         _options = options;
+        _markReviewsDue = () => ReviewsDue = true;
         Number = claim.Partition;
         Epoch = claim.Epoch;
         foreach (var (topic, next) in claim.NextOffsets) CommittedNext[topic] = _consumedNext[topic] = _sealedNext[topic] = next;
@@ -88,7 +92,7 @@ internal sealed class OwnedPartition
     }
 
     /// <summary>Sets the timer for the earliest review known to be pending.</summary>
-    public void NoteDue(int day) => Clock.WakeAt(day, () => ReviewsDue = true);
+    public void NoteDue(int day) => Clock.WakeAt(day, _markReviewsDue);
 
     /// <summary>Asks for the review of customers whose timers are due (loading those not cached).</summary>
     public void RequestReviews(IReadOnlyList<string> customerIds)
@@ -140,9 +144,12 @@ internal sealed class OwnedPartition
 
     /// <summary>
     /// Reads and validates the taken records in arrival order: invalid ones go to the dead-letter topic,
-    /// valid ones move the watermarks and wait for <see cref="ApplyRead"/>; customers not cached are queued
-    /// for loading. <paramref name="wallNow"/> is the flush's clock, which the watermarks take as the arrival
-    /// time (a record waits at most one batch delay).
+    /// valid ones move the watermarks and are applied if their customer's state is cached; the others wait
+    /// for <see cref="ApplyRead"/> and their customers are queued for loading. A customer's events are
+    /// either all applied here or all wait, so each customer's stay in order. Applying at once keeps a large
+    /// batch's parsed events from living until the loads return (they would outlive young collections).
+    /// <paramref name="wallNow"/> is the flush's clock, which the watermarks take as the arrival time (a
+    /// record waits at most one batch delay).
     /// </summary>
     public void ReadTaken(EventReader reader, StreamTopics topics, DeadLetterPublisher deadLetters, DateTimeOffset wallNow)
     {
@@ -167,7 +174,8 @@ internal sealed class OwnedPartition
                 entry = new CustomerEntry(ev.CustomerId);
                 _loading.Add(entry);
             }
-            _read.Add((entry!, ev, recordTime.ToUnixTimeMilliseconds()));
+            if (entry!.State is not null) Apply(entry, ev, recordTime.ToUnixTimeMilliseconds());
+            else _read.Add((entry, ev, recordTime.ToUnixTimeMilliseconds()));
         }
         _taken.Clear();
         AdvanceClock();
@@ -180,7 +188,7 @@ internal sealed class OwnedPartition
         _loading = [];
     }
 
-    /// <summary>Applies the events <see cref="ReadTaken"/> read, in arrival order. Call after <see cref="CompleteLoading"/>.</summary>
+    /// <summary>Applies the events <see cref="ReadTaken"/> left waiting for loads, in arrival order. Call after <see cref="CompleteLoading"/>.</summary>
     public void ApplyRead()
     {
         foreach (var (entry, ev, recordAtMs) in _read) Apply(entry, ev, recordAtMs);
@@ -312,7 +320,8 @@ internal sealed class OwnedPartition
         var sealedBatch = new SealedBatch(this, expected, states, [.. progress], new Dictionary<string, long>(_consumedNext), Batch, _dueUpdates);
         _dirty = [];
         _dueUpdates = [];
-        Batch = new BatchOutcome();
+        // Batches of a partition are alike in size: start the next one's list at this one's.
+        Batch = new BatchOutcome(Batch.Latencies.Count);
         return sealedBatch;
     }
 
