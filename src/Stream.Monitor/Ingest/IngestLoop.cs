@@ -16,10 +16,11 @@ namespace Stream.Monitor.Ingest;
 
 /// <summary>
 /// The consumer loop: one blocking <c>Consume</c> on a dedicated thread; records are grouped by partition
-/// number into micro-batches (by count or age); at a flush each batch is validated, applied to customer
-/// states (partitions in parallel) and written to Redis together with its next offsets in one fenced
-/// transaction. Offsets advance only after that write, so a crash at any instant resumes exactly where the
-/// state stands. See docs/adr/0001.
+/// number into micro-batches (by count or age); a flush hands the batches to a flush thread, which
+/// validates them, applies them to customer states (partitions in parallel) and writes each partition's
+/// states to Redis together with its next offsets in one fenced transaction, while the consumer thread
+/// takes the next batch. Offsets advance only after that write, so a crash at any instant resumes exactly
+/// where the state stands. See docs/adr/0001 and 0005.
 /// </summary>
 public sealed class IngestLoop(
     IKafkaClientFactory kafka,
@@ -39,9 +40,6 @@ public sealed class IngestLoop(
     private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan IdleTick = TimeSpan.FromSeconds(1);
 
-    // Writes of one flush overlap consuming the next; more would only queue in Redis.
-    private const int MaxFlushesInFlight = 1;
-
     private readonly StreamTopics _topics = kafkaOptions.Value.Topics;
     private readonly IngestOptions _options = ingestOptions.Value;
     private readonly EventReader _reader = new(ingestOptions.Value.Limits);
@@ -52,7 +50,15 @@ public sealed class IngestLoop(
     private DeadLetterPublisher? _deadLetters;
     private StatusChangePublisher? _changes;
     private DeliveryTracker? _deliveries;
-    private readonly Queue<Flight> _inFlight = new();
+    // Flights are queued by flushes and completed, in order, by the consumer thread.
+    private readonly System.Collections.Concurrent.ConcurrentQueue<Flight> _inFlight = new();
+    // The running flush, whether it sealed the arena (it took every partition's records), and the last
+    // flight it or an earlier flush sent (flush threads only, one at a time).
+    private Task? _flush;
+    private bool _flushSealedArena;
+    private Flight? _lastFlight;
+    // A flush that failed inside a rebalance callback, where nothing may be thrown: the next poll resets.
+    private Exception? _failedInCallback;
     private int _pendingRecords;
     private DateTimeOffset _oldestPending;
     // The consumer is behind, so the batch may grow: checked once MaxBatchDelay is up and again at that interval;
@@ -110,6 +116,7 @@ public sealed class IngestLoop(
         try
         {
             FlushAll(_owned.Values.ToList());
+            FinishFlush();
             DrainInFlight();
         }
         catch (Exception ex)
@@ -123,20 +130,32 @@ public sealed class IngestLoop(
 
     private void PollOnce(CancellationToken ct)
     {
+        if (_failedInCallback is { } failed)
+        {
+            _failedInCallback = null;
+            throw new InvalidOperationException("A flush failed during a rebalance", failed);
+        }
+        // A finished flush is observed here, so its failure surfaces even when no further flush is due.
+        if (_flush is { IsCompleted: true }) FinishFlush();
         var now = clock.GetUtcNow();
         // While catching up, a wait as long as MaxBatchDelay with nothing to read means the backlog is gone.
+        // A batch that is due waits for the running flush, reading on meanwhile.
         var wait = _pendingRecords == 0 ? TimeSpan.FromMilliseconds(100) : Min(_oldestPending + BatchDelay - now, _options.MaxBatchDelay);
+        if (wait <= TimeSpan.Zero && _flush is not null) wait = FlushPoll;
         var record = _consumer!.Consume(wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
         ct.ThrowIfCancellationRequested();
         if (record is not null) Add(record);
         else _catchingUp = false;
 
         now = clock.GetUtcNow();
-        if (_pendingRecords >= _options.MaxBatchRecords || (_pendingRecords > 0 && BatchAgeReached(now)))
+        var flushing = _flush is { IsCompleted: false };
+        // A full batch waits for the running flush; one that is only old enough keeps growing until it ends.
+        if (_pendingRecords >= _options.MaxBatchRecords || (_pendingRecords > 0 && !flushing && BatchAgeReached(now)))
             FlushAll(_owned.Values.ToList());
         // Report writes that have finished without waiting for the next flush to need their slot.
-        while (_inFlight.TryPeek(out var oldest) && oldest.Writes.TrueForAll(f => f.Write.IsCompleted)) Complete(_inFlight.Dequeue());
-        if (now - _lastIdleTick >= IdleTick)
+        while (_inFlight.TryPeek(out var oldest) && oldest.Writes.TrueForAll(f => f.Write.IsCompleted) && _inFlight.TryDequeue(out var done)) Complete(done);
+        // Partition states belong to the flush while it runs: idle work waits for it.
+        if (now - _lastIdleTick >= IdleTick && _flush is null)
         {
             _lastIdleTick = now;
             AdvanceIdleWatermarks(now);
@@ -144,6 +163,9 @@ public sealed class IngestLoop(
             if (_owned.Values.Any(p => p.CanFetchReviews)) FlushAll(_owned.Values.ToList());
         }
     }
+
+    /// <summary>How long a poll waits for records while a due batch waits for the running flush.</summary>
+    private static readonly TimeSpan FlushPoll = TimeSpan.FromMilliseconds(5);
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
@@ -247,11 +269,14 @@ public sealed class IngestLoop(
         try
         {
             FlushAll(leaving);
+            FinishFlush();
             DrainInFlight();
         }
         catch (Exception ex)
         {
+            // The flush may have held partitions this instance keeps: they start over from Redis too.
             logger.LogWarning(ex, "Flush on revocation failed; the next owner resumes from the last committed offsets");
+            _failedInCallback = ex;
         }
         Drop(numbers);
         logger.LogInformation("Revoked partitions {Partitions}", string.Join(",", numbers.Order()));
@@ -259,6 +284,15 @@ public sealed class IngestLoop(
 
     private void OnLost(IConsumer<RecordBytes, RecordBytes> consumer, List<TopicPartitionOffset> partitions)
     {
+        try
+        {
+            FinishFlush();
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Flush failed while partitions were lost");
+            _failedInCallback = ex;
+        }
         Drop(partitions.Select(p => p.Partition.Value).ToHashSet());
         logger.LogWarning("Lost partitions {Partitions}", string.Join(",", partitions.Select(p => p.Partition.Value).Distinct().Order()));
     }
@@ -277,11 +311,23 @@ public sealed class IngestLoop(
     /// <summary>After a failure: forget everything uncommitted and re-claim, so processing restarts from Redis.</summary>
     private void ResetAll()
     {
+        try
+        {
+            FinishFlush();
+        }
+        catch (Exception ex)
+        {
+            // Often why we are here; what it did not commit is read again.
+            logger.LogDebug(ex, "The flush running at the reset failed");
+        }
         var numbers = _owned.Keys.ToList();
         _owned.Clear();
+        _failedInCallback = null;
         // Writes still in flight were sent before the re-claim below on the same connection, so the claim
         // reads the progress they made (or not) consistently; their outcome no longer matters here.
         _inFlight.Clear();
+        _lastFlight = null;
+        _arena.Recycle();
         _pendingRecords = 0;
         foreach (var n in numbers)
         {
@@ -300,23 +346,49 @@ public sealed class IngestLoop(
     }
 
     /// <summary>
-    /// Closes the batches of <paramref name="partitions"/>: reads their records, loads the customers they
-    /// need, applies and reviews, makes sure dead letters and status changes are delivered, and sends each
-    /// partition's states with its offsets in one fenced write. The writes complete while the next batch is
-    /// consumed; the previous flush's writes are finished here.
+    /// Closes the batches of <paramref name="partitions"/> and hands them to a flush thread (after the
+    /// previous flush has finished), which reads their records, loads the customers they need, applies and
+    /// reviews, makes sure dead letters and status changes are delivered, and sends each partition's states
+    /// with its offsets in one fenced write. The consumer thread goes on taking records meanwhile; the writes
+    /// complete while later batches are taken.
     /// </summary>
     private void FlushAll(List<OwnedPartition> partitions)
     {
-        var reading = partitions.Where(p => p.HasTaken).ToList();
-        var now = clock.GetUtcNow();
-        // Partitions share nothing while they are read, applied, reviewed and encoded, so that runs on every
-        // core; the consumer thread waits, so nothing else touches their states meanwhile.
-        Parallel.ForEach(reading, p => p.ReadTaken(_reader, _topics, _deadLetters!, now));
-        // Read records are parsed events now; once no partition holds unread ones, their bytes' chunks are free.
-        if (!_owned.Values.Any(p => p.HasTaken)) _arena.Recycle();
-
-        var work = partitions.Where(p => p.Batch.Records > 0 || p.CanFetchReviews).ToList();
+        FinishFlush();
+        var work = partitions.Where(p => p.HasTaken || p.CanFetchReviews).ToList();
         if (work.Count == 0) return;
+        foreach (var p in work) p.Detach();
+        _pendingRecords -= work.Sum(p => p.Flushing.Records);
+        var owned = _owned.Values.ToList();
+        // The arena's chunks so far can be reused after this flush only if no partition keeps records in them.
+        _flushSealedArena = !_owned.Values.Any(p => p.HasTaken);
+        if (_flushSealedArena) _arena.Seal();
+        var now = clock.GetUtcNow();
+        // A thread of its own: the flush blocks on Redis, whose completions need the thread pool.
+        _flush = Task.Factory.StartNew(() => Flush(work, owned, now), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    /// <summary>Waits for the running flush, if any; its failure is thrown here.</summary>
+    private void FinishFlush()
+    {
+        if (_flush is not { } flush) return;
+        _flush = null;
+        try
+        {
+            flush.GetAwaiter().GetResult();
+        }
+        finally
+        {
+            // Its records were read (or will be read again from Kafka after a failure).
+            if (_flushSealedArena) _arena.ReleaseOldest();
+        }
+    }
+
+    /// <summary>The flush thread's part of <see cref="FlushAll"/>; it alone touches these partitions' states meanwhile.</summary>
+    private void Flush(List<OwnedPartition> work, List<OwnedPartition> owned, DateTimeOffset now)
+    {
+        // Partitions share nothing while they are read, applied, reviewed and encoded, so that runs on every core.
+        Parallel.ForEach(work, p => p.ReadTaken(_reader, _topics, _deadLetters!, now));
 
         // Review timers that event time has reached: fetched from Redis after the previous flush's writes
         // (same connection, so in order), and loaded with the customers this batch waits for.
@@ -337,7 +409,6 @@ public sealed class IngestLoop(
         Task.WaitAll(loading.Values.ToArray());
 
         var model = currentModel.Model;
-        var records = work.Select(p => p.Batch.Records).Sum();
         var perPartition = new (List<StatusChange> Changes, SealedBatch Batch)[work.Count];
         Parallel.For(0, work.Count, i =>
         {
@@ -346,30 +417,31 @@ public sealed class IngestLoop(
             p.ApplyRead();
             var changed = new List<StatusChange>();
             var (byEvent, byTimer) = p.Review(model, analytics.Value, changed);
-            p.Batch.Reviews[0] += byEvent;
-            p.Batch.Reviews[1] += byTimer;
+            p.Flushing.Reviews[0] += byEvent;
+            p.Flushing.Reviews[1] += byTimer;
             // Each customer's changes stay in order: they are all found here, by this partition's one thread.
             foreach (var change in changed) _changes!.Publish(change);
             perPartition[i] = (changed, p.Seal(store.Keys));
         });
         var changes = perPartition.SelectMany(x => x.Changes).ToList();
         // Dead letters and changes are delivered before the batch that found them commits: at least once,
-        // never lost. The consumer thread does not wait for that; the writes wait for the deliveries.
+        // never lost. The flush does not wait for that; the writes wait for the deliveries.
         var delivered = _deliveries!.DeliveredAsync();
 
-        _pendingRecords -= records;
         // Writes go out in flush order (each builds on the offsets the previous one wrote), so the previous
-        // flush's writes finish first; they normally have while this batch was consumed.
-        while (_inFlight.Count >= MaxFlushesInFlight) Complete(_inFlight.Dequeue());
+        // flush's writes finish first (a failure there fails this flush); they normally have by now.
+        if (_lastFlight is { } previous) Task.WaitAll(previous.Writes.Select(f => (Task)f.Write).ToArray());
         var writes = new List<(SealedBatch, Task<CommitOutcome>)>(work.Count);
         foreach (var (_, batch) in perPartition) writes.Add((batch, TimedCommit(batch, delivered)));
-        _inFlight.Enqueue(new Flight(writes, changes));
+        _lastFlight = new Flight(writes, changes);
+        _inFlight.Enqueue(_lastFlight);
 
-        var cached = _owned.Values.Sum(o => o.CachedCustomers);
+        // Caches are the flush's side of every partition (the consumer thread never touches them).
+        var cached = owned.Sum(o => o.CachedCustomers);
         if (cached > _options.MaxCachedCustomers)
         {
-            foreach (var o in _owned.Values) o.TrimCache();
-            cached = _owned.Values.Sum(o => o.CachedCustomers);
+            foreach (var o in owned) o.TrimCache();
+            cached = owned.Sum(o => o.CachedCustomers);
         }
         metrics.CustomersCached.Set(cached);
     }
@@ -383,9 +455,10 @@ public sealed class IngestLoop(
         return committed;
     }
 
+    /// <summary>Completes every flight queued so far; call after <see cref="FinishFlush"/>.</summary>
     private void DrainInFlight()
     {
-        while (_inFlight.Count > 0) Complete(_inFlight.Dequeue());
+        while (_inFlight.TryDequeue(out var flight)) Complete(flight);
     }
 
     /// <summary>Waits for one flush's writes; a failure throws, and the loop resumes from Redis.</summary>

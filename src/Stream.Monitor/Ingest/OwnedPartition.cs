@@ -15,12 +15,13 @@ namespace Stream.Monitor.Ingest;
 
 /// <summary>
 /// One partition number (across all input topics) owned by this instance: its fencing epoch, cached
-/// customer states, the batch being built and per-topic progress. The consumer thread only takes its
-/// records; at a flush they are read (<see cref="ReadTaken"/>), events of cached customers are applied at
-/// once, the customers not cached are loaded, and their events are applied in arrival order
-/// (<see cref="ApplyRead"/>). Partitions share nothing, so a flush
-/// runs those steps for all of them in parallel while the consumer thread waits: one thread at a time
-/// touches a partition.
+/// customer states, the batch being built and per-topic progress. The consumer thread takes its records
+/// (<see cref="Take"/>) and, at a flush, hands them over (<see cref="Detach"/>) and goes on taking. The flush
+/// then reads them (<see cref="ReadTaken"/>), applying events of cached customers at once, loads the
+/// customers not cached and applies their events in arrival order (<see cref="ApplyRead"/>), reviews and
+/// seals. Two sides, then: what <see cref="Take"/> touches belongs to the consumer thread; everything else
+/// belongs to the flush while one runs, and to the consumer thread otherwise. Partitions share nothing, so
+/// a flush works on all of them in parallel, one thread per partition at a time.
 /// </summary>
 internal sealed class OwnedPartition
 {
@@ -28,7 +29,10 @@ internal sealed class OwnedPartition
     private readonly Dictionary<string, CustomerEntry> _cache = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _consumedNext = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _sealedNext = new(StringComparer.Ordinal);
-    private readonly List<ConsumedRecord> _taken = [];
+    private List<ConsumedRecord> _taken = [];
+    private List<ConsumedRecord> _reading = [];
+    // The offsets the detached batch reaches: what its seal writes.
+    private Dictionary<string, long> _flushNext = new(StringComparer.Ordinal);
     // Events waiting for their customer's state to load.
     private readonly List<(CustomerEntry Entry, CustomerEvent Event, long RecordAtMs)> _read = [];
     private List<CustomerEntry> _dirty = [];
@@ -52,8 +56,11 @@ internal sealed class OwnedPartition
     public long Epoch { get; }
     public int CachedCustomers => _cache.Count;
 
-    /// <summary>The batch being built: counts for metrics, reported once it is committed.</summary>
+    /// <summary>The batch being taken (the consumer thread's side): its records so far.</summary>
     public BatchOutcome Batch { get; private set; } = new();
+
+    /// <summary>The batch being flushed: counts for metrics, reported once it is committed.</summary>
+    public BatchOutcome Flushing { get; private set; } = new();
 
     /// <summary>Next offset per topic as last committed to Redis.</summary>
     public Dictionary<string, long> CommittedNext { get; } = new(StringComparer.Ordinal);
@@ -139,8 +146,20 @@ internal sealed class OwnedPartition
     /// <summary>The offset after the last record taken from <paramref name="topic"/>; null before any.</summary>
     public long? TakenNext(string topic) => _consumedNext.TryGetValue(topic, out var next) ? next : null;
 
-    /// <summary>Whether records were taken since the last flush read them.</summary>
+    /// <summary>Whether records were taken since the last flush took them over.</summary>
     public bool HasTaken => _taken.Count > 0;
+
+    /// <summary>
+    /// Hands the records taken so far, their counts and the offsets they reach over to a flush; taking goes on
+    /// into a new batch. Consumer thread, while no flush runs.
+    /// </summary>
+    public void Detach()
+    {
+        (_reading, _taken) = (_taken, _reading);
+        Flushing = Batch;
+        Batch = new BatchOutcome();
+        _flushNext = new Dictionary<string, long>(_consumedNext, StringComparer.Ordinal);
+    }
 
     /// <summary>
     /// Reads and validates the taken records in arrival order: invalid ones go to the dead-letter topic,
@@ -153,7 +172,8 @@ internal sealed class OwnedPartition
     /// </summary>
     public void ReadTaken(EventReader reader, StreamTopics topics, DeadLetterPublisher deadLetters, DateTimeOffset wallNow)
     {
-        foreach (var record in _taken)
+        Flushing.Latencies.EnsureCapacity(_reading.Count);
+        foreach (var record in _reading)
         {
             var kind = topics.KindOf(record.Topic)!.Value;
             var recordTime = record.Timestamp.Type == TimestampType.NotAvailable ? wallNow : new DateTimeOffset(record.Timestamp.UtcDateTime);
@@ -163,11 +183,11 @@ internal sealed class OwnedPartition
             if (!result.IsValid)
             {
                 deadLetters.Publish(record, result.Reason, result.Detail);
-                Batch.Rejected[(int)kind, (int)result.Reason]++;
+                Flushing.Rejected[(int)kind, (int)result.Reason]++;
                 continue;
             }
             var ev = result.Event;
-            if (Watermark(record.Topic, wallNow).Observe(ev.OccurredAt, wallNow)) Batch.Late[(int)kind]++;
+            if (Watermark(record.Topic, wallNow).Observe(ev.OccurredAt, wallNow)) Flushing.Late[(int)kind]++;
             ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_cache, ev.CustomerId, out var exists);
             if (!exists)
             {
@@ -177,7 +197,7 @@ internal sealed class OwnedPartition
             if (entry!.State is not null) Apply(entry, ev, recordTime.ToUnixTimeMilliseconds());
             else _read.Add((entry, ev, recordTime.ToUnixTimeMilliseconds()));
         }
-        _taken.Clear();
+        _reading.Clear();
         AdvanceClock();
     }
 
@@ -204,12 +224,12 @@ internal sealed class OwnedPartition
                 entry.Dirty = true;
                 _dirty.Add(entry);
             }
-            Batch.Applied[(int)ev.Type]++;
-            Batch.Latencies.Add((ev.OccurredAt.ToUnixTimeMilliseconds(), recordAtMs));
+            Flushing.Applied[(int)ev.Type]++;
+            Flushing.Latencies.Add((ev.OccurredAt.ToUnixTimeMilliseconds(), recordAtMs));
         }
         else
         {
-            Batch.Duplicates[(int)ev.Kind]++;
+            Flushing.Duplicates[(int)ev.Kind]++;
         }
     }
 
@@ -293,8 +313,8 @@ internal sealed class OwnedPartition
     private const int MaxReviewSteps = 1_000;
 
     /// <summary>
-    /// Closes the batch: encodes the changed states and the progress to write with them, and starts a new
-    /// batch. Call only after <see cref="CompleteLoading"/>.
+    /// Closes the flushed batch: encodes the changed states and the progress to write with them (the offsets
+    /// it was detached at). Call only after <see cref="CompleteLoading"/>.
     /// </summary>
     public SealedBatch Seal(RedisKeys keys)
     {
@@ -307,21 +327,20 @@ internal sealed class OwnedPartition
             var length = CustomerStateCodec.Encode(entry.State!, buffer);
             states[i] = new(keys.Customer(Number, entry.CustomerId), buffer[..length].ToArray());
         }
-        var progress = new List<HashEntry>(_consumedNext.Count + Watermarks.Count);
-        foreach (var (topic, next) in _consumedNext) progress.Add(new HashEntry(RedisKeys.OffsetField(topic), next));
+        var progress = new List<HashEntry>(_flushNext.Count + Watermarks.Count);
+        foreach (var (topic, next) in _flushNext) progress.Add(new HashEntry(RedisKeys.OffsetField(topic), next));
         foreach (var (topic, wm) in Watermarks)
         {
             if (wm.Current != DateTimeOffset.MinValue)
                 progress.Add(new HashEntry(RedisKeys.WatermarkField(topic), wm.Current.ToUnixTimeMilliseconds()));
         }
         // What Redis must hold before this batch applies: the progress the previous sealed batch wrote.
-        var expected = _consumedNext.Keys.ToDictionary(t => t, t => _sealedNext.TryGetValue(t, out var n) ? n : (long?)null, StringComparer.Ordinal);
-        foreach (var (topic, next) in _consumedNext) _sealedNext[topic] = next;
-        var sealedBatch = new SealedBatch(this, expected, states, [.. progress], new Dictionary<string, long>(_consumedNext), Batch, _dueUpdates);
+        var expected = _flushNext.Keys.ToDictionary(t => t, t => _sealedNext.TryGetValue(t, out var n) ? n : (long?)null, StringComparer.Ordinal);
+        foreach (var (topic, next) in _flushNext) _sealedNext[topic] = next;
+        var sealedBatch = new SealedBatch(this, expected, states, [.. progress], _flushNext, Flushing, _dueUpdates);
         _dirty = [];
         _dueUpdates = [];
-        // Batches of a partition are alike in size: start the next one's list at this one's.
-        Batch = new BatchOutcome(Batch.Latencies.Count);
+        Flushing = new BatchOutcome();
         return sealedBatch;
     }
 

@@ -16,8 +16,9 @@ public readonly record struct RecordBytes(byte[]? Chunk, int Start, int Length)
 /// Deserialises record keys and values by copying librdkafka's bytes into large shared chunks instead of
 /// one array per record. The pipeline holds records until its batch closes, and per-record arrays held
 /// that long survived young collections and were copied by the GC; chunks are few, long-lived and reused.
-/// One writer: the thread that calls <c>Consume</c>. <see cref="Recycle"/> reuses the chunks once no slice
-/// handed out is read any more.
+/// One writer: the thread that calls <c>Consume</c>, which also calls the other methods. <see cref="Seal"/>
+/// closes a generation of chunks (a batch handed over to be read while consuming goes on) and
+/// <see cref="ReleaseOldest"/> reuses the oldest one once it has been read; <see cref="Recycle"/> reuses all.
 /// </summary>
 public sealed class RecordArena : IDeserializer<RecordBytes>
 {
@@ -25,12 +26,13 @@ public sealed class RecordArena : IDeserializer<RecordBytes>
     public const int ChunkSize = 1 << 20;
 
     private readonly Stack<byte[]> _free = new();
-    private readonly List<byte[]> _used = [];
+    private readonly Queue<List<byte[]>> _sealed = new();
+    private List<byte[]> _used = [];
     private byte[]? _chunk;
     private int _position;
 
     /// <summary>Bytes held in chunks, used or free.</summary>
-    public long Capacity => (long)(_used.Count + _free.Count + (_chunk is null ? 0 : 1)) * ChunkSize;
+    public long Capacity => (long)(_used.Count + _sealed.Sum(g => g.Count) + _free.Count + (_chunk is null ? 0 : 1)) * ChunkSize;
 
     public RecordBytes Deserialize(ReadOnlySpan<byte> data, bool isNull, SerializationContext context)
     {
@@ -51,9 +53,35 @@ public sealed class RecordArena : IDeserializer<RecordBytes>
     public void Recycle()
     {
         _free.Clear();
-        foreach (var chunk in _used) _free.Push(chunk);
+        while (_sealed.TryDequeue(out var generation)) Free(generation);
+        Free(_used);
         _used.Clear();
         _position = 0;
+    }
+
+    /// <summary>Closes the slices handed out so far into a generation; later ones go into fresh chunks.</summary>
+    public void Seal()
+    {
+        if (_chunk is not null) _used.Add(_chunk);
+        _chunk = null;
+        _sealed.Enqueue(_used);
+        _used = [];
+    }
+
+    /// <summary>
+    /// Makes the oldest sealed generation's chunks writable again: call once none of its slices will be read.
+    /// Free chunks beyond what that generation used are let go.
+    /// </summary>
+    public void ReleaseOldest()
+    {
+        if (!_sealed.TryDequeue(out var generation)) return;
+        while (_free.Count > generation.Count) _free.Pop();
+        Free(generation);
+    }
+
+    private void Free(List<byte[]> chunks)
+    {
+        foreach (var chunk in chunks) _free.Push(chunk);
     }
 
     private void NextChunk()
