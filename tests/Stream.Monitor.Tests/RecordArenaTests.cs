@@ -29,6 +29,32 @@ public sealed class RecordArenaTests
     }
 
     [Fact]
+    public void A_sealed_generation_keeps_its_bytes_while_later_records_are_written_and_an_older_one_is_reused()
+    {
+        var arena = new RecordArena();
+        var random = new Random(9);
+        List<byte[]> Payloads() => Enumerable.Range(0, 6_000).Select(_ => RandomBytes(random, random.Next(1, 400))).ToList();
+
+        // Generation 1 is flushed (sealed); generation 2 is taken meanwhile and sealed for the next flush.
+        var first = Payloads();
+        var firstSlices = first.Select(p => arena.Deserialize(p, isNull: false, Value)).ToList();
+        arena.Seal();
+        var second = Payloads();
+        var secondSlices = second.Select(p => arena.Deserialize(p, isNull: false, Value)).ToList();
+        arena.Seal();
+
+        // The first flush ends: its chunks take the third generation, which must not touch the second's bytes.
+        arena.ReleaseOldest();
+        var third = Payloads();
+        var thirdSlices = third.Select(p => arena.Deserialize(p, isNull: false, Value)).ToList();
+
+        Assert.Empty(secondSlices.Select(s => s.Chunk).Intersect(firstSlices.Select(s => s.Chunk)));
+        Assert.NotEmpty(thirdSlices.Select(s => s.Chunk).Intersect(firstSlices.Select(s => s.Chunk)));
+        for (var i = 0; i < second.Count; i++) Assert.Equal(second[i], secondSlices[i].Span.ToArray());
+        for (var i = 0; i < third.Count; i++) Assert.Equal(third[i], thirdSlices[i].Span.ToArray());
+    }
+
+    [Fact]
     public void A_null_is_not_an_empty_record_and_a_large_record_gets_its_own_array()
     {
         var arena = new RecordArena();
