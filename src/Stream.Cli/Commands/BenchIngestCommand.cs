@@ -165,7 +165,7 @@ internal static class BenchIngestCommand
                 allocatedBefore = GC.GetTotalAllocatedBytes();
             }
             var kind = stack.Topics.KindOf(r.Topic)!.Value;
-            if (reader.Read(r.Message.Value.Span, kind, r.Message.Key.Span, !r.Message.Key.IsNull, r.Message.Timestamp.UtcDateTime).IsValid) valid++;
+            if (ConsumedRecord.From(r, r.Topic).ReadEvent(reader, kind, r.Message.Timestamp.UtcDateTime).IsValid) valid++;
             // Nothing is kept: the arena's space is free again at once.
             arena.Recycle();
             seen++;
@@ -190,7 +190,7 @@ internal static class BenchIngestCommand
         while (status.FirstRecordTimestamp == 0) await Task.Delay(1, ct);
         var (allocatedBefore, pausedBefore, cpuBefore) = (GC.GetTotalAllocatedBytes(), GC.GetTotalPauseDuration(), ProcessCpu());
         var started = status.FirstRecordTimestamp;
-        // Steady state: from the point where 30% are committed, when JIT tiering and the first loads are behind.
+        // Steady state: from the point where 30% are committed, when the first loads are behind.
         (TimeSpan At, long Committed)? steady = null;
         var nextLine = TimeSpan.Zero;
         while (status.EventsCommitted < events)

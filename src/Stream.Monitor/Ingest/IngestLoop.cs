@@ -153,7 +153,7 @@ public sealed class IngestLoop(
         if (_pendingRecords >= _options.MaxBatchRecords || (_pendingRecords > 0 && !flushing && BatchAgeReached(now)))
             FlushAll(_owned.Values.ToList());
         // Report writes that have finished without waiting for the next flush to need their slot.
-        while (_inFlight.TryPeek(out var oldest) && oldest.Writes.TrueForAll(f => f.Write.IsCompleted) && _inFlight.TryDequeue(out var done)) Complete(done);
+        while (_inFlight.TryPeek(out var oldest) && oldest.Written && _inFlight.TryDequeue(out var done)) Complete(done);
         // Partition states belong to the flush while it runs: idle work waits for it.
         if (now - _lastIdleTick >= IdleTick && _flush is null)
         {
@@ -361,7 +361,7 @@ public sealed class IngestLoop(
         _pendingRecords -= work.Sum(p => p.Flushing.Records);
         var owned = _owned.Values.ToList();
         // The arena's chunks so far can be reused after this flush only if no partition keeps records in them.
-        _flushSealedArena = !_owned.Values.Any(p => p.HasTaken);
+        _flushSealedArena = !owned.Any(p => p.HasTaken);
         if (_flushSealedArena) _arena.Seal();
         var now = clock.GetUtcNow();
         // A thread of its own: the flush blocks on Redis, whose completions need the thread pool.
@@ -430,7 +430,7 @@ public sealed class IngestLoop(
 
         // Writes go out in flush order (each builds on the offsets the previous one wrote), so the previous
         // flush's writes finish first (a failure there fails this flush); they normally have by now.
-        if (_lastFlight is { } previous) Task.WaitAll(previous.Writes.Select(f => (Task)f.Write).ToArray());
+        _lastFlight?.WaitWritten();
         var writes = new List<(SealedBatch, Task<CommitOutcome>)>(work.Count);
         foreach (var (_, batch) in perPartition) writes.Add((batch, TimedCommit(batch, delivered)));
         _lastFlight = new Flight(writes, changes);
@@ -464,7 +464,7 @@ public sealed class IngestLoop(
     /// <summary>Waits for one flush's writes; a failure throws, and the loop resumes from Redis.</summary>
     private void Complete(Flight flight)
     {
-        Task.WaitAll(flight.Writes.Select(f => (Task)f.Write).ToArray());
+        flight.WaitWritten();
         metrics.RecordChanges(flight.Changes);
         status.RecordChanges(flight.Changes.Count);
         var committedAt = clock.GetUtcNow();
@@ -609,4 +609,10 @@ public sealed class IngestLoop(
 }
 
 /// <summary>One flush's writes (one per partition, each after the flush's deliveries) and the changes it published.</summary>
-internal sealed record Flight(List<(SealedBatch Batch, Task<CommitOutcome> Write)> Writes, IReadOnlyList<StatusChange> Changes);
+internal sealed record Flight(List<(SealedBatch Batch, Task<CommitOutcome> Write)> Writes, IReadOnlyList<StatusChange> Changes)
+{
+    public bool Written => Writes.TrueForAll(w => w.Write.IsCompleted);
+
+    /// <summary>Blocks until every write has finished; throws if one failed.</summary>
+    public void WaitWritten() => Task.WaitAll(Writes.Select(w => (Task)w.Write).ToArray());
+}

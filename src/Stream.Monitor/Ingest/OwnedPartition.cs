@@ -168,7 +168,7 @@ internal sealed class OwnedPartition
     /// either all applied here or all wait, so each customer's stay in order. Applying at once keeps a large
     /// batch's parsed events from living until the loads return (they would outlive young collections).
     /// <paramref name="wallNow"/> is the flush's clock, which the watermarks take as the arrival time (a
-    /// record waits at most one batch delay).
+    /// record waits at most its batch's delay and the previous flush).
     /// </summary>
     public void ReadTaken(EventReader reader, StreamTopics topics, DeadLetterPublisher deadLetters, DateTimeOffset wallNow)
     {
@@ -177,9 +177,7 @@ internal sealed class OwnedPartition
         {
             var kind = topics.KindOf(record.Topic)!.Value;
             var recordTime = record.Timestamp.Type == TimestampType.NotAvailable ? wallNow : new DateTimeOffset(record.Timestamp.UtcDateTime);
-            var result = record.Value.IsNull
-                ? EventParseResult.Rejected(RejectReason.NotJson, "record has no value")
-                : reader.Read(record.Value.Span, kind, record.Key.Span, !record.Key.IsNull, recordTime);
+            var result = record.ReadEvent(reader, kind, recordTime);
             if (!result.IsValid)
             {
                 deadLetters.Publish(record, result.Reason, result.Detail);
@@ -194,8 +192,9 @@ internal sealed class OwnedPartition
                 entry = new CustomerEntry(ev.CustomerId);
                 _loading.Add(entry);
             }
-            if (entry!.State is not null) Apply(entry, ev, recordTime.ToUnixTimeMilliseconds());
-            else _read.Add((entry, ev, recordTime.ToUnixTimeMilliseconds()));
+            var recordAtMs = recordTime.ToUnixTimeMilliseconds();
+            if (entry!.State is not null) Apply(entry, ev, recordAtMs);
+            else _read.Add((entry, ev, recordAtMs));
         }
         _reading.Clear();
         AdvanceClock();

@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using Stream.Core.Events;
 
 namespace Stream.Monitor.Kafka;
 
@@ -99,6 +100,12 @@ public sealed class RecordArena : IDeserializer<RecordBytes>
 /// </summary>
 public readonly record struct ConsumedRecord(string Topic, int Partition, long Offset, Timestamp Timestamp, RecordBytes Key, RecordBytes Value, Headers? Headers)
 {
+    /// <summary>Parses and validates the value against <paramref name="kind"/>'s contract; a record without a value is rejected.</summary>
+    public EventParseResult ReadEvent(EventReader reader, EventKind kind, DateTimeOffset recordTime) =>
+        Value.IsNull
+            ? EventParseResult.Rejected(RejectReason.NotJson, "record has no value")
+            : reader.Read(Value.Span, kind, Key.Span, !Key.IsNull, recordTime);
+
     public static ConsumedRecord From(ConsumeResult<RecordBytes, RecordBytes> result, string topic) =>
         new(topic, result.Partition.Value, result.Offset.Value, result.Message.Timestamp, result.Message.Key, result.Message.Value,
             result.Message.Headers is { Count: > 0 } headers ? headers : null);
