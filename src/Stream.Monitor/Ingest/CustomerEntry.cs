@@ -1,3 +1,4 @@
+using StackExchange.Redis;
 using Stream.Core.State;
 
 namespace Stream.Monitor.Ingest;
@@ -6,6 +7,9 @@ namespace Stream.Monitor.Ingest;
 internal sealed class CustomerEntry(string customerId)
 {
     public string CustomerId { get; } = customerId;
+
+    /// <summary>Its Redis key, made at its first write and kept while it is cached.</summary>
+    public RedisKey? Key { get; set; }
 
     /// <summary>Null until the stored state (or its absence) has been read from Redis.</summary>
     public CustomerState? State { get; set; }

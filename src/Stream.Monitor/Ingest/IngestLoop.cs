@@ -46,6 +46,7 @@ public sealed class IngestLoop(
     private readonly Dictionary<int, OwnedPartition> _owned = [];
     private readonly HashSet<int> _fenced = [];
     private readonly RecordArena _arena = new();
+    private readonly EncodeChunks _chunks = new();
     private IConsumer<RecordBytes, RecordBytes>? _consumer;
     private DeadLetterPublisher? _deadLetters;
     private StatusChangePublisher? _changes;
@@ -421,7 +422,7 @@ public sealed class IngestLoop(
             p.Flushing.Reviews[1] += byTimer;
             // Each customer's changes stay in order: they are all found here, by this partition's one thread.
             foreach (var change in changed) _changes!.Publish(change);
-            perPartition[i] = (changed, p.Seal(store.Keys));
+            perPartition[i] = (changed, p.Seal(store.Keys, _chunks));
         });
         var changes = perPartition.SelectMany(x => x.Changes).ToList();
         // Dead letters and changes are delivered before the batch that found them commits: at least once,
@@ -452,6 +453,9 @@ public sealed class IngestLoop(
         var started = clock.GetTimestamp();
         var committed = await store.CommitAsync(batch.Owner.Number, batch.Owner.Epoch, batch.ExpectedOffsets, batch.States, batch.Progress, batch.Due);
         metrics.RedisWrite.Observe(clock.GetElapsedTime(started).TotalSeconds);
+        // Acknowledged, so the request was sent whole. A failed write keeps its chunks: after a timeout the
+        // client may still send it, and a reused chunk would then write another batch's bytes.
+        _chunks.Return(batch.Chunks);
         return committed;
     }
 

@@ -315,16 +315,27 @@ internal sealed class OwnedPartition
     /// Closes the flushed batch: encodes the changed states and the progress to write with them (the offsets
     /// it was detached at). Call only after <see cref="CompleteLoading"/>.
     /// </summary>
-    public SealedBatch Seal(RedisKeys keys)
+    public SealedBatch Seal(RedisKeys keys, EncodeChunks chunks)
     {
         var states = new KeyValuePair<RedisKey, RedisValue>[_dirty.Count];
+        var rented = new List<byte[]>();
+        byte[]? chunk = null;
+        var position = 0;
         Span<byte> buffer = stackalloc byte[CustomerStateCodec.MaxSize];
         for (var i = 0; i < _dirty.Count; i++)
         {
             var entry = _dirty[i];
             entry.Dirty = false;
             var length = CustomerStateCodec.Encode(entry.State!, buffer);
-            states[i] = new(keys.Customer(Number, entry.CustomerId), buffer[..length].ToArray());
+            if (chunk is null || chunk.Length - position < length)
+            {
+                chunk = chunks.Rent();
+                rented.Add(chunk);
+                position = 0;
+            }
+            buffer[..length].CopyTo(chunk.AsSpan(position));
+            states[i] = new(entry.Key ??= keys.Customer(Number, entry.CustomerId), new ReadOnlyMemory<byte>(chunk, position, length));
+            position += length;
         }
         var progress = new List<HashEntry>(_flushNext.Count + Watermarks.Count);
         foreach (var (topic, next) in _flushNext) progress.Add(new HashEntry(RedisKeys.OffsetField(topic), next));
@@ -336,7 +347,7 @@ internal sealed class OwnedPartition
         // What Redis must hold before this batch applies: the progress the previous sealed batch wrote.
         var expected = _flushNext.Keys.ToDictionary(t => t, t => _sealedNext.TryGetValue(t, out var n) ? n : (long?)null, StringComparer.Ordinal);
         foreach (var (topic, next) in _flushNext) _sealedNext[topic] = next;
-        var sealedBatch = new SealedBatch(this, expected, states, [.. progress], _flushNext, Flushing, _dueUpdates);
+        var sealedBatch = new SealedBatch(this, expected, states, rented, [.. progress], _flushNext, Flushing, _dueUpdates);
         _dirty = [];
         _dueUpdates = [];
         Flushing = new BatchOutcome();
@@ -358,11 +369,15 @@ internal sealed class OwnedPartition
     }
 }
 
-/// <summary>A batch ready to write: encoded states, progress, and the counts to report once written.</summary>
+/// <summary>
+/// A batch ready to write: encoded states (slices of <see cref="Chunks"/>, reusable once the write is
+/// acknowledged), progress, and the counts to report once written.
+/// </summary>
 internal sealed record SealedBatch(
     OwnedPartition Owner,
     IReadOnlyDictionary<string, long?> ExpectedOffsets,
     KeyValuePair<RedisKey, RedisValue>[] States,
+    IReadOnlyList<byte[]> Chunks,
     HashEntry[] Progress,
     IReadOnlyDictionary<string, long> Next,
     BatchOutcome Outcome,
