@@ -67,8 +67,17 @@ public sealed class CustomerStateStore(IConnectionMultiplexer redis, RedisKeys k
         local n = tonumber(ARGV[base])
         if n > 0 then redis.call('HSET', KEYS[2], unpack(ARGV, base + 1, base + 2 * n)) end
         base = base + 2 * n
-        for i = 4, #KEYS do redis.call('SET', KEYS[i], ARGV[base + i - 3]) end
-        base = base + #KEYS - 3
+        -- States in MSETs of up to 500 keys: a SET per key took a third more script time.
+        local s = #KEYS - 3
+        for from = 0, s - 1, 500 do
+            local kv = {}
+            for i = from, math.min(from + 500, s) - 1 do
+                kv[#kv + 1] = KEYS[4 + i]
+                kv[#kv + 1] = ARGV[base + 1 + i]
+            end
+            redis.call('MSET', unpack(kv))
+        end
+        base = base + s
         local d = tonumber(ARGV[base + 1])
         for from = 0, d - 1, 500 do
             local to = math.min(from + 500, d) - 1
