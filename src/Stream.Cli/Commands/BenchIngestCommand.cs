@@ -36,7 +36,7 @@ internal static class BenchIngestCommand
             Description = "Events run through the ceiling and the pipeline on a separate embedded stack before measuring, so that both are measured with JIT tiering behind them (0: measure cold)",
             DefaultValueFactory = _ => 600_000,
         };
-        var timeline = new Option<bool>("--timeline") { Description = "Print the pipeline's progress, GC counts and CPU time every 250 ms to stderr, then its CPU time by thread name (Linux)" };
+        var timeline = new Option<bool>("--timeline") { Description = "Print the pipeline's progress, GC counts and CPU time every 250 ms to stderr, then the ceiling's and the pipeline's CPU time by thread name (Linux)" };
         var allocations = new Option<bool>("--allocations") { Description = "Sample what the pipeline allocates, by type (costs CPU: rates are lower)" };
         var command = new Command("ingest", "Ingest throughput against its consume+deserialise ceiling, and Redis bytes per customer")
         {
@@ -58,7 +58,7 @@ internal static class BenchIngestCommand
             // (its tiering thread took 12% of the CPU during a cold 1M-event pipeline run). Its own stack: nothing is left behind.
             using var warm = new EmbeddedStack(partitions, redis: null, preferRedisServer: true);
             Produce(warm, warmup, customers, seed + 1);
-            MeasureCeiling(warm, warmup);
+            MeasureCeiling(warm, warmup, timeline: false);
             // Small batches: the runtime promotes hot code only after 100 ms without new code to compile, so
             // the warm-up must repeat the same flush many times, not run two large ones. Several monitor starts
             // (each its own group and keys, so each reads everything): code that runs a few times per start (the
@@ -81,7 +81,7 @@ internal static class BenchIngestCommand
 
         var (produceRate, customerCount) = Produce(stack, events, customers, seed);
         EnsureNothingTruncated(stack, events);
-        var (ceiling, ceilingCpu, ceilingAllocated) = MeasureCeiling(stack, events);
+        var (ceiling, ceilingCpu, ceilingAllocated) = MeasureCeiling(stack, events, timeline);
         var memoryBefore = await UsedMemory(stack.Redis);
         var redisCpuBefore = await RedisCpuSeconds(stack.Redis);
         using var sampler = allocations ? new AllocationSampler() : null;
@@ -154,7 +154,7 @@ internal static class BenchIngestCommand
     }
 
     /// <summary>A consumer configured like the monitor's that only deserialises and validates: the ceiling.</summary>
-    private static (double Rate, double CpuMicrosPerEvent, double AllocatedPerEvent) MeasureCeiling(EmbeddedStack stack, int events)
+    private static (double Rate, double CpuMicrosPerEvent, double AllocatedPerEvent) MeasureCeiling(EmbeddedStack stack, int events, bool timeline)
     {
         var factory = new KafkaClientFactory(Options.Create(new KafkaOptions { BootstrapServers = stack.Kafka.BootstrapServers, GroupId = "bench-ceiling" }));
         var arena = new RecordArena();
@@ -165,6 +165,8 @@ internal static class BenchIngestCommand
         Stopwatch? clock = null;
         var cpuBefore = TimeSpan.Zero;
         long allocatedBefore = 0;
+        Dictionary<string, double> threadsBefore = [];
+        long faultsBefore = 0;
         for (var seen = 0; seen < events;)
         {
             var r = consumer.Consume(TimeSpan.FromSeconds(30)) ?? throw new TimeoutException("ceiling consumer stalled");
@@ -173,6 +175,7 @@ internal static class BenchIngestCommand
                 clock = Stopwatch.StartNew();
                 cpuBefore = ProcessCpu();
                 allocatedBefore = GC.GetTotalAllocatedBytes();
+                if (timeline) (threadsBefore, faultsBefore) = (ThreadCpu.ByName(), ThreadCpu.MinorFaults());
             }
             var kind = stack.Topics.KindOf(r.Topic)!.Value;
             if (ConsumedRecord.From(r, r.Topic).ReadEvent(reader, kind, r.Message.Timestamp.UtcDateTime).IsValid) valid++;
@@ -181,7 +184,9 @@ internal static class BenchIngestCommand
             seen++;
         }
         var elapsed = clock!.Elapsed.TotalSeconds;
-        var cpu = (ProcessCpu() - cpuBefore).TotalMicroseconds / events;
+        var cpuUsed = ProcessCpu() - cpuBefore;
+        if (timeline) ThreadCpu.WriteDelta("ceiling", threadsBefore, ThreadCpu.ByName(), cpuUsed.TotalSeconds, ThreadCpu.MinorFaults() - faultsBefore, events);
+        var cpu = cpuUsed.TotalMicroseconds / events;
         var allocated = (GC.GetTotalAllocatedBytes() - allocatedBefore) / (double)events;
         consumer.Close();
         if (valid != events) throw new InvalidOperationException($"{events - valid} events failed validation in the ceiling run");
@@ -199,7 +204,7 @@ internal static class BenchIngestCommand
         // From the first record taken, as the ceiling: group join and start-up are not throughput.
         while (status.FirstRecordTimestamp == 0) await Task.Delay(1, ct);
         var (allocatedBefore, pausedBefore, cpuBefore) = (GC.GetTotalAllocatedBytes(), GC.GetTotalPauseDuration(), ProcessCpu());
-        var threadsBefore = timeline ? ThreadCpu.ByName() : [];
+        var (threadsBefore, faultsBefore) = timeline ? (ThreadCpu.ByName(), ThreadCpu.MinorFaults()) : ([], 0);
         var started = status.FirstRecordTimestamp;
         // Steady state: from the point where 30% are committed, when the first loads are behind.
         (TimeSpan At, long Committed)? steady = null;
@@ -217,7 +222,7 @@ internal static class BenchIngestCommand
         }
         var elapsed = Stopwatch.GetElapsedTime(started);
         var cpuUsed = ProcessCpu() - cpuBefore;
-        if (timeline) ThreadCpu.WriteDelta(threadsBefore, ThreadCpu.ByName(), cpuUsed.TotalSeconds, events);
+        if (timeline) ThreadCpu.WriteDelta("pipeline", threadsBefore, ThreadCpu.ByName(), cpuUsed.TotalSeconds, ThreadCpu.MinorFaults() - faultsBefore, events);
         var cpu = cpuUsed.TotalMicroseconds / events;
         var gc = new GcCost((GC.GetTotalAllocatedBytes() - allocatedBefore) / (double)events, (GC.GetTotalPauseDuration() - pausedBefore) / elapsed);
         var rate = events / elapsed.TotalSeconds;
