@@ -36,7 +36,7 @@ internal static class BenchIngestCommand
             Description = "Events run through the ceiling and the pipeline on a separate embedded stack before measuring, so that both are measured with JIT tiering behind them (0: measure cold)",
             DefaultValueFactory = _ => 600_000,
         };
-        var timeline = new Option<bool>("--timeline") { Description = "Print the pipeline's progress, GC counts and CPU time every 250 ms to stderr, then the ceiling's and the pipeline's CPU time by thread name (Linux)" };
+        var timeline = new Option<bool>("--timeline") { Description = "Print the pipeline's progress, GC counts and CPU time every 250 ms to stderr, then the ceiling's and the pipeline's CPU time by thread name and their minor page faults (Linux)" };
         var allocations = new Option<bool>("--allocations") { Description = "Sample what the pipeline allocates, by type (costs CPU: rates are lower)" };
         var command = new Command("ingest", "Ingest throughput against its consume+deserialise ceiling, and Redis bytes per customer")
         {

@@ -45,7 +45,7 @@ internal static partial class ThreadCpu
     {
         if (!File.Exists("/proc/self/stat")) return 0;
         var stat = File.ReadAllText("/proc/self/stat");
-        // minflt is the 10th field, the 8th after the parenthesised name and the state.
+        // minflt is the 10th field: the 8th after the parenthesised name, counting the state as the 1st.
         return long.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[7], CultureInfo.InvariantCulture);
     }
 
