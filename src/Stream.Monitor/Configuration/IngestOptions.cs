@@ -41,7 +41,10 @@ public sealed class IngestOptions
     [Required, RegularExpression("^[A-Z]{3}$", ErrorMessage = "Stream:Ingest:Currency must be an ISO 4217 code such as USD.")]
     public string Currency { get; set; } = "USD";
 
-    /// <summary>Customer states kept in memory per instance before the cache of a partition is dropped after a write.</summary>
+    /// <summary>
+    /// Customer states kept in memory per instance; above it, a flush first waits for the previous flush's writes
+    /// and then drops every clean state, which is read back from Redis when its customer's next events come.
+    /// </summary>
     [Range(1_000, 100_000_000)]
     public int MaxCachedCustomers { get; set; } = 2_000_000;
 

@@ -388,6 +388,16 @@ public sealed class IngestLoop(
     /// <summary>The flush thread's part of <see cref="FlushAll"/>; it alone touches these partitions' states meanwhile.</summary>
     private void Flush(List<OwnedPartition> work, List<OwnedPartition> owned, DateTimeOffset now)
     {
+        // Caches are the flush's side of every partition (the consumer thread never touches them). A customer
+        // dropped from one is read back from Redis when its next events come, so the write that last changed it
+        // must have landed by then: the previous flush's writes wait for its Kafka deliveries and may still be
+        // pending, so trimming waits for them (only when over the limit).
+        if (owned.Sum(o => o.CachedCustomers) > _options.MaxCachedCustomers)
+        {
+            _lastFlight?.WaitWritten();
+            foreach (var o in owned) o.TrimCache();
+        }
+
         // Partitions share nothing while they are read, applied, reviewed and encoded, so that runs on every core.
         Parallel.ForEach(work, p => p.ReadTaken(_reader, _topics, _deadLetters!, now));
 
@@ -437,14 +447,7 @@ public sealed class IngestLoop(
         _lastFlight = new Flight(writes, changes);
         _inFlight.Enqueue(_lastFlight);
 
-        // Caches are the flush's side of every partition (the consumer thread never touches them).
-        var cached = owned.Sum(o => o.CachedCustomers);
-        if (cached > _options.MaxCachedCustomers)
-        {
-            foreach (var o in owned) o.TrimCache();
-            cached = owned.Sum(o => o.CachedCustomers);
-        }
-        metrics.CustomersCached.Set(cached);
+        metrics.CustomersCached.Set(owned.Sum(o => o.CachedCustomers));
     }
 
     private async Task<CommitOutcome> TimedCommit(SealedBatch batch, Task delivered)

@@ -359,7 +359,10 @@ internal sealed class OwnedPartition
         foreach (var (topic, offset) in next) CommittedNext[topic] = offset;
     }
 
-    /// <summary>Forgets clean, loaded states to bound memory; dirty or loading entries stay.</summary>
+    /// <summary>
+    /// Forgets clean, loaded states to bound memory; dirty or loading entries stay. Call only once every write
+    /// sealed so far is acknowledged: a forgotten customer is read back from Redis, which must hold its last state.
+    /// </summary>
     public void TrimCache()
     {
         foreach (var (id, entry) in _cache)
