@@ -401,8 +401,9 @@ public sealed class IngestLoop(
         // Partitions share nothing while they are read, applied, reviewed and encoded, so that runs on every core.
         Parallel.ForEach(work, p => p.ReadTaken(_reader, _topics, _deadLetters!, now));
 
-        // Review timers that event time has reached: fetched from Redis after the previous flush's writes
-        // (same connection, so in order), and loaded with the customers this batch waits for.
+        // Review timers that event time has reached, loaded with the customers this batch waits for. The previous
+        // flush's writes may still wait for their Kafka deliveries: a timer they set is then missed by this fetch
+        // and found by a later one (reviews walk the due days, so changes keep their event-time days).
         var fetching = work.Where(p => p.CanFetchReviews)
             .Select(p => (Owner: p, Fetch: store.FetchDueAsync(p.Number, p.EventDay!.Value, MaxReviewsPerFlush))).ToList();
         Task.WaitAll(fetching.Select(f => (Task)f.Fetch).ToArray());
