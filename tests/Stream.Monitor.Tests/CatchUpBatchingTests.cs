@@ -13,10 +13,7 @@ public sealed class CatchUpBatchingTests(ITestOutputHelper output)
     public async Task A_backlog_is_written_in_few_large_batches_and_live_records_still_close_a_batch_after_MaxBatchDelay()
     {
         using var bed = new StreamTestBed();
-        var records = new CustomerSimulator(new SimulationOptions { Customers = 2_000, Seed = 11, Start = Start, Span = TimeSpan.FromDays(200) })
-            .Records().Take(60_000).ToList();
-        bed.Produce(records);
-        var ends = bed.EndOffsets();
+        var (records, ends) = bed.ProduceSimulation(new SimulationOptions { Customers = 2_000, Seed = 11, Start = Start, Span = TimeSpan.FromDays(200) }, 60_000);
 
         // Without catching up, a batch closes every 10 ms of reading: 60,000 records take 20 flushes or more even
         // at a fast machine's consume ceiling (300k/s). Catching up, a batch grows while Kafka holds at least as
