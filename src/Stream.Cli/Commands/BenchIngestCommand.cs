@@ -165,8 +165,7 @@ internal static class BenchIngestCommand
         Stopwatch? clock = null;
         var cpuBefore = TimeSpan.Zero;
         long allocatedBefore = 0;
-        Dictionary<int, ThreadCpu.Sample> threadsBefore = [];
-        long faultsBefore = 0;
+        ThreadCpu.Probe? threads = null;
         for (var seen = 0; seen < events;)
         {
             var r = consumer.Consume(TimeSpan.FromSeconds(30)) ?? throw new TimeoutException("ceiling consumer stalled");
@@ -175,7 +174,7 @@ internal static class BenchIngestCommand
                 clock = Stopwatch.StartNew();
                 cpuBefore = ProcessCpu();
                 allocatedBefore = GC.GetTotalAllocatedBytes();
-                if (timeline) (threadsBefore, faultsBefore) = (ThreadCpu.ByThread(), ThreadCpu.MinorFaults());
+                if (timeline) threads = ThreadCpu.Probe.Start();
             }
             var kind = stack.Topics.KindOf(r.Topic)!.Value;
             if (ConsumedRecord.From(r, r.Topic).ReadEvent(reader, kind, r.Message.Timestamp.UtcDateTime).IsValid) valid++;
@@ -185,7 +184,7 @@ internal static class BenchIngestCommand
         }
         var elapsed = clock!.Elapsed.TotalSeconds;
         var cpuUsed = ProcessCpu() - cpuBefore;
-        if (timeline) ThreadCpu.WriteDelta("ceiling", threadsBefore, ThreadCpu.ByThread(), cpuUsed.TotalSeconds, ThreadCpu.MinorFaults() - faultsBefore, events);
+        threads?.Write("ceiling", cpuUsed.TotalSeconds, events);
         var cpu = cpuUsed.TotalMicroseconds / events;
         var allocated = (GC.GetTotalAllocatedBytes() - allocatedBefore) / (double)events;
         consumer.Close();
@@ -204,7 +203,7 @@ internal static class BenchIngestCommand
         // From the first record taken, as the ceiling: group join and start-up are not throughput.
         while (status.FirstRecordTimestamp == 0) await Task.Delay(1, ct);
         var (allocatedBefore, pausedBefore, cpuBefore) = (GC.GetTotalAllocatedBytes(), GC.GetTotalPauseDuration(), ProcessCpu());
-        var (threadsBefore, faultsBefore) = timeline ? (ThreadCpu.ByThread(), ThreadCpu.MinorFaults()) : ([], 0);
+        var threads = timeline ? ThreadCpu.Probe.Start() : null;
         var started = status.FirstRecordTimestamp;
         // Steady state: from the point where 30% are committed, when the first loads are behind.
         (TimeSpan At, long Committed)? steady = null;
@@ -222,7 +221,7 @@ internal static class BenchIngestCommand
         }
         var elapsed = Stopwatch.GetElapsedTime(started);
         var cpuUsed = ProcessCpu() - cpuBefore;
-        if (timeline) ThreadCpu.WriteDelta("pipeline", threadsBefore, ThreadCpu.ByThread(), cpuUsed.TotalSeconds, ThreadCpu.MinorFaults() - faultsBefore, events);
+        threads?.Write("pipeline", cpuUsed.TotalSeconds, events);
         var cpu = cpuUsed.TotalMicroseconds / events;
         var gc = new GcCost((GC.GetTotalAllocatedBytes() - allocatedBefore) / (double)events, (GC.GetTotalPauseDuration() - pausedBefore) / elapsed);
         var rate = events / elapsed.TotalSeconds;

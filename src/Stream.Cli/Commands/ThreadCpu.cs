@@ -14,7 +14,7 @@ internal static partial class ThreadCpu
     public readonly record struct Sample(string Name, double Seconds);
 
     /// <summary>Every live thread's name and CPU so far, by thread id; empty where /proc is missing.</summary>
-    public static Dictionary<int, Sample> ByThread()
+    private static Dictionary<int, Sample> ByThread()
     {
         var threads = new Dictionary<int, Sample>();
         if (!Directory.Exists("/proc/self/task")) return threads;
@@ -23,9 +23,8 @@ internal static partial class ThreadCpu
             try
             {
                 var name = TrailingNumber().Replace(File.ReadAllText(Path.Combine(task, "comm")).Trim(), "");
-                var stat = File.ReadAllText(Path.Combine(task, "stat"));
-                // Fields after the parenthesised name: utime and stime are the 12th and 13th, in clock ticks (100/s).
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                // utime and stime, in clock ticks (100/s).
+                var fields = StatFields(Path.Combine(task, "stat"));
                 var ticks = double.Parse(fields[11], CultureInfo.InvariantCulture) + double.Parse(fields[12], CultureInfo.InvariantCulture);
                 threads[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] = new Sample(name, ticks / 100);
             }
@@ -41,19 +40,34 @@ internal static partial class ThreadCpu
     /// Minor page faults of this process so far (Linux; 0 elsewhere): each is a fresh page the kernel zeroes,
     /// which is what newly committed GC memory and new large arrays cost on first touch.
     /// </summary>
-    public static long MinorFaults()
+    private static long MinorFaults() =>
+        File.Exists("/proc/self/stat") ? long.Parse(StatFields("/proc/self/stat")[7], CultureInfo.InvariantCulture) : 0;
+
+    /// <summary>
+    /// The fields of a /proc <c>stat</c> file after the parenthesised name (which may hold spaces), the state
+    /// first: field k of proc(5) is at index k − 3, so minflt (10) is at 7, utime (14) at 11, stime (15) at 12.
+    /// </summary>
+    private static string[] StatFields(string path)
     {
-        if (!File.Exists("/proc/self/stat")) return 0;
-        var stat = File.ReadAllText("/proc/self/stat");
-        // minflt is the 10th field: the 8th after the parenthesised name, counting the state as the 1st.
-        return long.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[7], CultureInfo.InvariantCulture);
+        var stat = File.ReadAllText(path);
+        return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+    }
+
+    /// <summary>What a run's per-thread report starts from: every thread's CPU and the process's minor faults.</summary>
+    public sealed record Probe(Dictionary<int, Sample> Threads, long Faults)
+    {
+        public static Probe Start() => new(ByThread(), MinorFaults());
+
+        /// <summary>Writes the faults and CPU by thread name since <see cref="Start"/> (see <see cref="WriteDelta"/>).</summary>
+        public void Write(string run, double processSeconds, int events) =>
+            WriteDelta(run, Threads, ByThread(), processSeconds, MinorFaults() - Faults, events);
     }
 
     /// <summary>
     /// Writes each name's CPU between two readings: a thread alive at both counts its difference, one started in
     /// between all of its time. Threads that ended in between are one line: the rest of <paramref name="processSeconds"/>.
     /// </summary>
-    public static void WriteDelta(string run, Dictionary<int, Sample> before, Dictionary<int, Sample> after, double processSeconds, long faults, int events)
+    private static void WriteDelta(string run, Dictionary<int, Sample> before, Dictionary<int, Sample> after, double processSeconds, long faults, int events)
     {
         Console.Error.WriteLine(FormattableString.Invariant($"faults {run,-8} {faults} minor page faults, {faults / (events / 1000d):F1} per 1,000 events"));
         var byName = new Dictionary<string, double>();

@@ -68,11 +68,10 @@ public sealed class StreamTestBed : IDisposable
         if (failure is not null) throw new KafkaException(failure);
     }
 
-    /// <summary>Simulates <paramref name="count"/> records (all the simulation gives when null), sends them, and returns them with the end offsets they reach.</summary>
-    public (List<SimulatedRecord> Records, Dictionary<TopicPartition, long> Ends) ProduceSimulation(SimulationOptions options, int? count = null)
+    /// <summary>Simulates <paramref name="count"/> records, sends them, and returns them with the end offsets they reach.</summary>
+    public (List<SimulatedRecord> Records, Dictionary<TopicPartition, long> Ends) ProduceSimulation(SimulationOptions options, int count)
     {
-        var all = new CustomerSimulator(options).Records();
-        var records = (count is { } n ? all.Take(n) : all).ToList();
+        var records = new CustomerSimulator(options).Records().Take(count).ToList();
         Produce(records);
         return (records, EndOffsets());
     }
