@@ -147,9 +147,8 @@ public sealed class EventReader(EventLimits limits)
             case Contract.Property.Type:
                 if (r.TokenType != JsonTokenType.String)
                     return "type must be a string";
-                var typeName = r.GetString()!;
-                if (!EventTypes.TryParse(typeName, out var type))
-                    return $"type '{typeName}' is not a known event type";
+                if (!TryReadType(ref r, out var type))
+                    return $"type '{r.GetString()}' is not a known event type";
                 f.Type = type;
                 return null;
             case Contract.Property.Channel:
@@ -241,6 +240,16 @@ public sealed class EventReader(EventLimits limits)
 
     private static bool IsCustomerId(string id) =>
         char.IsAsciiLetterOrDigit(id[0]) && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '@' or '-');
+
+    /// <summary>Reads a type name without a string per event: every event has one.</summary>
+    private static bool TryReadType(ref Utf8JsonReader r, out EventType type)
+    {
+        type = default;
+        Span<char> name = stackalloc char[EventTypes.LongestName];
+        // Escapes only shorten a value, so a raw value that fits gives an unescaped one that fits.
+        var rawLength = r.HasValueSequence ? r.ValueSequence.Length : r.ValueSpan.Length;
+        return rawLength <= name.Length && EventTypes.TryParse(name[..r.CopyString(name)], out type);
+    }
 
     private static ComplaintCategory? ParseCategory(string s) => s switch
     {

@@ -20,7 +20,16 @@ public static class EventTypes
 
     public static string WireName(this EventType type) => Names[(int)type];
 
+    private static readonly FrozenDictionary<string, EventType>.AlternateLookup<ReadOnlySpan<char>> ByNameSpan =
+        ByName.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>The longest wire name, in characters.</summary>
+    public static readonly int LongestName = Names.Max(n => n.Length);
+
     public static bool TryParse(string name, out EventType type) => ByName.TryGetValue(name, out type);
+
+    /// <summary>As <see cref="TryParse(string, out EventType)"/>, for a name that is not a string of its own.</summary>
+    public static bool TryParse(ReadOnlySpan<char> name, out EventType type) => ByNameSpan.TryGetValue(name, out type);
 
     public static EventKind Kind(this EventType type) => type switch
     {

@@ -50,6 +50,20 @@ public sealed class EventReaderUnitTests
         Assert.False(string.IsNullOrWhiteSpace(result.Detail));
     }
 
+    [Theory]
+    [InlineData("purchase", true)]
+    [InlineData("purch\\u0061se", true)] // a JSON escape is the same name
+    [InlineData("purchases", false)]
+    [InlineData("payment_received_twice_over", false)] // longer than every name
+    [InlineData("", false)]
+    public void The_type_is_read_by_its_unescaped_name(string wireType, bool known)
+    {
+        var result = Read(Purchase.Replace("\"type\":\"purchase\"", $"\"type\":\"{wireType}\""));
+        Assert.Equal(known, result.IsValid);
+        if (known) Assert.Equal(EventType.Purchase, result.Event!.Type);
+        else Assert.Equal((RejectReason.SchemaViolation, $"type '{wireType}' is not a known event type"), (result.Reason, result.Detail));
+    }
+
     [Fact]
     public void The_record_key_must_be_the_customer_id()
     {
