@@ -36,7 +36,7 @@ internal static class BenchIngestCommand
             Description = "Events run through the ceiling and the pipeline on a separate embedded stack before measuring, so that both are measured with JIT tiering behind them (0: measure cold)",
             DefaultValueFactory = _ => 600_000,
         };
-        var timeline = new Option<bool>("--timeline") { Description = "Print the pipeline's progress, GC counts and CPU time every 250 ms to stderr, then the ceiling's and the pipeline's CPU time by thread name and their minor page faults (Linux)" };
+        var timeline = new Option<bool>("--timeline") { Description = "Print the pipeline's progress, GC counts and CPU time every 250 ms and each garbage collection (pause, bytes promoted) to stderr, then the ceiling's and the pipeline's CPU time by thread name and their minor page faults (Linux)" };
         var allocations = new Option<bool>("--allocations") { Description = "Sample what the pipeline allocates, by type (costs CPU: rates are lower)" };
         var lingerMs = new Option<int?>("--linger-ms")
         {
@@ -215,9 +215,11 @@ internal static class BenchIngestCommand
         // Steady state: from the point where 30% are committed, when the first loads are behind.
         (TimeSpan At, long Committed)? steady = null;
         var nextLine = TimeSpan.Zero;
+        var gcs = new GcWatch();
         while (status.EventsCommitted < events)
         {
             await Task.Delay(5, ct);
+            if (timeline) gcs.Poll(Stopwatch.GetElapsedTime(started));
             if (timeline && Stopwatch.GetElapsedTime(started) >= nextLine)
             {
                 nextLine += TimeSpan.FromMilliseconds(250);
@@ -244,6 +246,31 @@ internal static class BenchIngestCommand
         foreach (var (type, bytes) in bytesByType.OrderByDescending(kv => kv.Value).Take(20))
             table.AddRow(Markup.Escape(type), $"{bytes / (double)events:N1}", $"{bytes / (double)total:P1}");
         AnsiConsole.Write(table);
+    }
+
+    /// <summary>
+    /// Writes a line for each collection that polls every few milliseconds find (the latest of each kind the
+    /// runtime reports: two of one kind between polls show as one): its generation, pause and what it promoted.
+    /// Promotion is what a collection copies, and so most of what it costs.
+    /// </summary>
+    private sealed class GcWatch
+    {
+        private static readonly GCKind[] Kinds = [GCKind.Ephemeral, GCKind.FullBlocking, GCKind.Background];
+        private readonly long[] _seen = Kinds.Select(k => GC.GetGCMemoryInfo(k).Index).ToArray();
+        private double _promotedMb;
+
+        public void Poll(TimeSpan at)
+        {
+            for (var k = 0; k < Kinds.Length; k++)
+            {
+                var info = GC.GetGCMemoryInfo(Kinds[k]);
+                if (info.Index <= _seen[k]) continue;
+                _seen[k] = info.Index;
+                _promotedMb += info.PromotedBytes / 1e6;
+                Console.Error.WriteLine(FormattableString.Invariant(
+                    $"gc t={at.TotalSeconds:F2}s gen={info.Generation} kind={Kinds[k]} pause={info.PauseDurations[0].TotalMilliseconds:F1}+{info.PauseDurations[1].TotalMilliseconds:F1}ms promoted={info.PromotedBytes / 1e6:F1}MB total_promoted={_promotedMb:F0}MB heap={info.HeapSizeBytes / 1e6:F0}MB"));
+            }
+        }
     }
 
     /// <summary>Process-wide allocation per committed event and the share of the run spent in GC pauses.</summary>
