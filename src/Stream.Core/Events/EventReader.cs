@@ -12,6 +12,9 @@ public sealed class EventReader(EventLimits limits)
     private const int MaxIdLength = 128;
     private const int MaxLabelLength = 64;
 
+    /// <summary>The longest customerId a valid event has (in chars, which are ASCII bytes).</summary>
+    public const int MaxCustomerIdLength = MaxLabelLength;
+
     public EventLimits Limits { get; } = limits;
 
     /// <param name="payload">The record value.</param>

@@ -5,6 +5,7 @@ using StackExchange.Redis;
 using Stream.Core.Analytics;
 using Stream.Core.Events;
 using Stream.Core.Scoring;
+using Stream.Core.State;
 using Stream.Monitor.Configuration;
 using Stream.Monitor.Kafka;
 using Stream.Monitor.Models;
@@ -409,7 +410,14 @@ public sealed class IngestLoop(
         }
 
         // Partitions share nothing while they are read, applied, reviewed and encoded, so that runs on every core.
-        Parallel.ForEach(work, p => p.ReadTaken(_reader, _topics, _deadLetters!, now));
+        // The customers the records name are loaded first, so each event is applied as it is parsed.
+        Parallel.ForEach(work, p => p.QueueLoads());
+        var keyed = Load(work);
+        Parallel.ForEach(work, p =>
+        {
+            if (keyed.TryGetValue(p, out var load)) p.CompleteLoading(load.Result);
+            p.ReadTaken(_reader, _topics, _deadLetters!, now);
+        });
 
         // Review timers that event time has reached, loaded with the customers this batch waits for. The previous
         // flush's writes may still wait for their Kafka deliveries: a timer they set is then missed by this fetch
@@ -426,9 +434,8 @@ public sealed class IngestLoop(
             owner.RequestReviews(due);
         }
 
-        var loading = work.Where(p => p.Loading.Count > 0)
-            .ToDictionary(p => p, p => store.LoadAsync(p.Number, p.Loading.Select(e => e.CustomerId).ToList()));
-        Task.WaitAll(loading.Values.ToArray());
+        // Customers whose timers are due, and any an event named that its record key did not.
+        var loading = Load(work);
 
         var model = currentModel.Model;
         var perPartition = new (List<StatusChange> Changes, SealedBatch Batch)[work.Count];
@@ -459,6 +466,15 @@ public sealed class IngestLoop(
         _inFlight.Enqueue(_lastFlight);
 
         metrics.CustomersCached.Set(owned.Sum(o => o.CachedCustomers));
+    }
+
+    /// <summary>Reads the states of the customers the partitions queued for loading, one round for all.</summary>
+    private Dictionary<OwnedPartition, Task<CustomerState?[]>> Load(List<OwnedPartition> work)
+    {
+        var loading = work.Where(p => p.Loading.Count > 0)
+            .ToDictionary(p => p, p => store.LoadAsync(p.Number, p.Loading.Select(e => e.CustomerId).ToList()));
+        Task.WaitAll(loading.Values.ToArray());
+        return loading;
     }
 
     private async Task<CommitOutcome> TimedCommit(SealedBatch batch, Task delivered)

@@ -162,11 +162,34 @@ internal sealed class OwnedPartition
     }
 
     /// <summary>
+    /// Queues for loading the customers of the taken records that are not cached, found by record key (a valid
+    /// event's key is its customerId, ASCII by contract), so that <see cref="ReadTaken"/> finds their states
+    /// loaded and applies every event as it parses it. Parsed events that waited for loads were most of what
+    /// young collections promoted during a large batch. A key that cannot be a customerId queues nothing.
+    /// </summary>
+    public void QueueLoads()
+    {
+        var cache = _cache.GetAlternateLookup<ReadOnlySpan<char>>();
+        Span<char> id = stackalloc char[EventReader.MaxCustomerIdLength];
+        foreach (ref readonly var record in CollectionsMarshal.AsSpan(_reading))
+        {
+            var key = record.Key.Span;
+            if (record.Key.IsNull || key.IsEmpty || key.Length > id.Length
+                || System.Text.Ascii.ToUtf16(key, id, out var length) != System.Buffers.OperationStatus.Done) continue;
+            if (cache.ContainsKey(id[..length])) continue;
+            var entry = new CustomerEntry(new string(id[..length]));
+            _cache.Add(entry.CustomerId, entry);
+            _loading.Add(entry);
+        }
+    }
+
+    /// <summary>
     /// Reads and validates the taken records in arrival order: invalid ones go to the dead-letter topic,
-    /// valid ones move the watermarks and are applied if their customer's state is cached; the others wait
-    /// for <see cref="ApplyRead"/> and their customers are queued for loading. A customer's events are
-    /// either all applied here or all wait, so each customer's stay in order. Applying at once keeps a large
-    /// batch's parsed events from living until the loads return (they would outlive young collections).
+    /// valid ones move the watermarks and are applied if their customer's state is cached, which after
+    /// <see cref="QueueLoads"/> and <see cref="CompleteLoading"/> is every valid event's; any other waits for
+    /// <see cref="ApplyRead"/> and its customer is queued for loading. A customer's events are either all
+    /// applied here or all wait, so each customer's stay in order. Applying at once keeps a large batch's
+    /// parsed events from living until loads return (they would outlive young collections).
     /// <paramref name="wallNow"/> is the flush's clock, which the watermarks take as the arrival time (a
     /// record waits at most its batch's delay and the previous flush).
     /// </summary>

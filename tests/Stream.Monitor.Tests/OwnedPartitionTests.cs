@@ -1,0 +1,92 @@
+using System.Text;
+using Confluent.Kafka;
+using Stream.Core.Events;
+using Stream.Core.State;
+using Stream.Monitor.Configuration;
+using Stream.Monitor.Ingest;
+using Stream.Monitor.Kafka;
+using Stream.Monitor.Storage;
+using Stream.Producer;
+
+namespace Stream.Monitor.Tests;
+
+public sealed class OwnedPartitionTests
+{
+    private static readonly StreamTopics Topics = new();
+    private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-11-01T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+
+    private readonly RecordArena _arena = new();
+    private readonly OwnedPartition _partition = new(new PartitionClaim(0, 1, new Dictionary<string, long>(), new Dictionary<string, long>()), new IngestOptions(), Now);
+    private long _offset;
+
+    [Fact]
+    public void Each_uncached_customer_a_record_key_names_is_queued_for_loading_once()
+    {
+        Take("cached", Purchase("cached", 1));
+        Flush();
+
+        Take("c-1", Purchase("c-1", 2));
+        Take("c-2", Purchase("c-2", 3));
+        Take("c-1", Purchase("c-1", 4));
+        Take("cached", Purchase("cached", 5));
+        // Keys no valid event can have: none, empty, not ASCII, longer than a customerId may be.
+        Take(null, Purchase("c-3", 6));
+        Take("", Purchase("c-4", 7));
+        Take("kunde-ü", Purchase("c-5", 8));
+        Take(new string('x', EventReader.MaxCustomerIdLength + 1), Purchase("c-6", 9));
+        _partition.Detach();
+
+        _partition.QueueLoads();
+
+        Assert.Equal(["c-1", "c-2"], _partition.Loading.Select(e => e.CustomerId));
+    }
+
+    [Fact]
+    public void Once_the_keyed_customers_are_loaded_every_valid_event_is_applied_as_it_is_read()
+    {
+        Take("cached", Purchase("cached", 1));
+        Flush();
+        var keys = new[] { "a", "b", "cached", "a", "c", "b", "a" };
+        for (var i = 0; i < keys.Length; i++) Take(keys[i], Purchase(keys[i], 10 + i));
+        _partition.Detach();
+
+        _partition.QueueLoads();
+        _partition.CompleteLoading(new CustomerState?[_partition.Loading.Count]);
+        // Every record is valid, so nothing is dead-lettered (no publisher).
+        _partition.ReadTaken(new EventReader(new EventLimits()), Topics, null!, Now);
+
+        // Nothing waits for ApplyRead: no parsed event outlives the read.
+        Assert.Equal(keys.Length, _partition.Flushing.AppliedTotal);
+        _partition.ApplyRead();
+        Assert.Equal(keys.Length, _partition.Flushing.AppliedTotal);
+    }
+
+    /// <summary>Reads the taken records (valid ones only: no dead-letter publisher) as a flush does, loading their customers as new ones.</summary>
+    private void Flush()
+    {
+        _partition.Detach();
+        _partition.QueueLoads();
+        _partition.CompleteLoading(new CustomerState?[_partition.Loading.Count]);
+        _partition.ReadTaken(new EventReader(new EventLimits()), Topics, null!, Now);
+        _partition.ApplyRead();
+    }
+
+    private void Take(string? key, CustomerEvent ev)
+    {
+        var context = new SerializationContext(MessageComponentType.Key, Topics.Transactions);
+        var keyBytes = key is null ? default : _arena.Deserialize(Encoding.UTF8.GetBytes(key), isNull: false, context);
+        var value = _arena.Deserialize(EventWriter.ToUtf8(ev), isNull: false, context);
+        Assert.True(_partition.Take(new ConsumedRecord(Topics.Transactions, 0, _offset++, new Timestamp(Now), keyBytes, value, null)));
+    }
+
+    private static CustomerEvent Purchase(string customerId, int n) => new()
+    {
+        EventId = $"e-{n}",
+        CustomerId = customerId,
+        OccurredAt = Now.AddMinutes(-n),
+        Type = EventType.Purchase,
+        Amount = 10m,
+        Currency = "USD",
+        OrderId = $"o-{n}",
+    };
+}
