@@ -30,6 +30,9 @@ public sealed class KafkaClientFactory(IOptions<KafkaOptions> options) : IKafkaC
             // How long a fetch may wait for data before returning empty. Kafka answers as soon as data arrives; the
             // mock cluster waits the whole time, so librdkafka's 500 ms default became 500 ms of latency there.
             FetchWaitMaxMs = 50,
+            // How long a partition's fetching pauses once the prefetch queue is over its limit (librdkafka's default:
+            // 1 s). A consumer that empties the queue sooner than that waits with nothing to read.
+            FetchQueueBackoffMs = 50,
         };
         Apply(config);
         var builder = new ConsumerBuilder<RecordBytes, RecordBytes>(config).SetKeyDeserializer(arena).SetValueDeserializer(arena);
