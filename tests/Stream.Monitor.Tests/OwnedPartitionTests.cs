@@ -48,12 +48,8 @@ public sealed class OwnedPartitionTests
         Flush();
         var keys = new[] { "a", "b", "cached", "a", "c", "b", "a" };
         for (var i = 0; i < keys.Length; i++) Take(keys[i], Purchase(keys[i], 10 + i));
-        _partition.Detach();
 
-        _partition.QueueLoads();
-        _partition.CompleteLoading(new CustomerState?[_partition.Loading.Count]);
-        // Every record is valid, so nothing is dead-lettered (no publisher).
-        _partition.ReadTaken(new EventReader(new EventLimits()), Topics, null!, Now);
+        Read();
 
         // Nothing waits for ApplyRead: no parsed event outlives the read.
         Assert.Equal(keys.Length, _partition.Flushing.AppliedTotal);
@@ -61,13 +57,19 @@ public sealed class OwnedPartitionTests
         Assert.Equal(keys.Length, _partition.Flushing.AppliedTotal);
     }
 
-    /// <summary>Reads the taken records (valid ones only: no dead-letter publisher) as a flush does, loading their customers as new ones.</summary>
-    private void Flush()
+    /// <summary>Reads the taken records as a flush does, up to <see cref="OwnedPartition.ApplyRead"/>, loading their customers as new ones.</summary>
+    private void Read()
     {
         _partition.Detach();
         _partition.QueueLoads();
         _partition.CompleteLoading(new CustomerState?[_partition.Loading.Count]);
+        // Valid records only: nothing is dead-lettered, so there is no publisher.
         _partition.ReadTaken(new EventReader(new EventLimits()), Topics, null!, Now);
+    }
+
+    private void Flush()
+    {
+        Read();
         _partition.ApplyRead();
     }
 

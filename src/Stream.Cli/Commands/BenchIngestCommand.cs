@@ -215,11 +215,11 @@ internal static class BenchIngestCommand
         // Steady state: from the point where 30% are committed, when the first loads are behind.
         (TimeSpan At, long Committed)? steady = null;
         var nextLine = TimeSpan.Zero;
-        var gcs = new GcWatch();
+        var gcs = timeline ? new GcWatch() : null;
         while (status.EventsCommitted < events)
         {
             await Task.Delay(5, ct);
-            if (timeline) gcs.Poll(Stopwatch.GetElapsedTime(started));
+            gcs?.Poll(Stopwatch.GetElapsedTime(started));
             if (timeline && Stopwatch.GetElapsedTime(started) >= nextLine)
             {
                 nextLine += TimeSpan.FromMilliseconds(250);

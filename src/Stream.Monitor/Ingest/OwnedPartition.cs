@@ -174,7 +174,7 @@ internal sealed class OwnedPartition
         foreach (ref readonly var record in CollectionsMarshal.AsSpan(_reading))
         {
             var key = record.Key.Span;
-            if (record.Key.IsNull || key.IsEmpty || key.Length > id.Length
+            if (key.IsEmpty || key.Length > id.Length
                 || System.Text.Ascii.ToUtf16(key, id, out var length) != System.Buffers.OperationStatus.Done) continue;
             if (cache.ContainsKey(id[..length])) continue;
             var entry = new CustomerEntry(new string(id[..length]));
