@@ -26,6 +26,8 @@ internal sealed class AllocationSampler : EventListener
         if (e.EventName is null || !e.EventName.StartsWith("GCAllocationTick", StringComparison.Ordinal) || e.PayloadNames is null) return;
         var type = e.PayloadNames.IndexOf("TypeName") is var t and >= 0 ? e.Payload![t] as string ?? "?" : "?";
         var bytes = e.PayloadNames.IndexOf("AllocationAmount64") is var a and >= 0 ? Convert.ToInt64(e.Payload![a]) : 100_000;
+        // Large objects (85,000 bytes and more) go to the large object heap, which only gen2 collections sweep.
+        if (e.PayloadNames.IndexOf("AllocationKind") is var k and >= 0 && Convert.ToInt32(e.Payload![k]) == 1) type += " (large)";
         _bytesByType.AddOrUpdate(type, bytes, (_, sum) => sum + bytes);
     }
 }
