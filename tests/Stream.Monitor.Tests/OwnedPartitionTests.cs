@@ -49,22 +49,29 @@ public sealed class OwnedPartitionTests
         var keys = new[] { "a", "b", "cached", "a", "c", "b", "a" };
         for (var i = 0; i < keys.Length; i++) Take(keys[i], Purchase(keys[i], 10 + i));
 
-        Read();
+        var loaded = Read();
 
         // Nothing waits for ApplyRead: no parsed event outlives the read.
         Assert.Equal(keys.Length, _partition.Flushing.AppliedTotal);
         _partition.ApplyRead();
         Assert.Equal(keys.Length, _partition.Flushing.AppliedTotal);
+        // Each event went to its own customer's state, which shares its id string with the applied events.
+        Assert.Equal([("a", 3L), ("b", 2L), ("c", 1L)], loaded.Select(e => (e.CustomerId, e.State!.EventCount)));
     }
 
-    /// <summary>Reads the taken records as a flush does, up to <see cref="OwnedPartition.ApplyRead"/>, loading their customers as new ones.</summary>
-    private void Read()
+    /// <summary>
+    /// Reads the taken records as a flush does, up to <see cref="OwnedPartition.ApplyRead"/>, loading their
+    /// customers as new ones; returns the entries it loaded.
+    /// </summary>
+    private List<CustomerEntry> Read()
     {
         _partition.Detach();
         _partition.QueueLoads();
-        _partition.CompleteLoading(new CustomerState?[_partition.Loading.Count]);
+        var loaded = _partition.Loading.ToList();
+        _partition.CompleteLoading(new CustomerState?[loaded.Count]);
         // Valid records only: nothing is dead-lettered, so there is no publisher.
         _partition.ReadTaken(new EventReader(new EventLimits()), Topics, null!, Now);
+        return loaded;
     }
 
     private void Flush()

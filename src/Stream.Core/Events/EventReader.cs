@@ -36,12 +36,15 @@ public sealed class EventReader(EventLimits limits)
     /// <param name="utf8Key">The record key's bytes, which must be the UTF-8 of <c>customerId</c>.</param>
     /// <param name="hasKey">False when the record had no key (as opposed to an empty one).</param>
     /// <param name="recordTime">The record's own timestamp, the reference for "implausibly far in the future".</param>
-    public EventParseResult Read(ReadOnlySpan<byte> payload, EventKind kind, ReadOnlySpan<byte> utf8Key, bool hasKey, DateTimeOffset recordTime)
+    /// <param name="knownCustomerId">A customerId string the caller already holds for this record (a cached
+    /// customer's): the event shares it instead of a new string when the payload's customerId has the same chars.</param>
+    public EventParseResult Read(ReadOnlySpan<byte> payload, EventKind kind, ReadOnlySpan<byte> utf8Key, bool hasKey, DateTimeOffset recordTime,
+        string? knownCustomerId = null)
     {
         if (payload.Length > Limits.MaxEventBytes)
             return EventParseResult.Rejected(RejectReason.Oversize, $"{payload.Length} bytes exceeds the {Limits.MaxEventBytes}-byte limit");
 
-        var fields = new Fields();
+        var fields = new Fields { KnownCustomerId = knownCustomerId };
         string? error;
         try
         {
@@ -143,8 +146,7 @@ public sealed class EventReader(EventLimits limits)
             case Contract.Property.EventId:
                 return ReadString(ref r, name, 1, MaxIdLength, out f.EventId);
             case Contract.Property.CustomerId:
-                var error = ReadString(ref r, name, 1, MaxLabelLength, out f.CustomerId);
-                return error ?? (IsCustomerId(f.CustomerId!) ? null : "customerId may hold only letters, digits and . _ : @ - and must start with a letter or digit");
+                return ReadCustomerId(ref r, name, f.KnownCustomerId, out f.CustomerId);
             case Contract.Property.OccurredAt:
                 return ReadTimestamp(ref r, out f.OccurredAt);
             case Contract.Property.Type:
@@ -185,7 +187,7 @@ public sealed class EventReader(EventLimits limits)
             case Contract.Property.Margin:
                 return ReadMoney(ref r, name, -Money.MaxAmount, Money.MaxAmount, out f.Margin);
             case Contract.Property.Currency:
-                error = ReadString(ref r, name, 3, 3, out f.Currency);
+                var error = ReadString(ref r, name, 3, 3, out f.Currency);
                 return error ?? (f.Currency!.All(char.IsAsciiLetterUpper) ? null : "currency must be an ISO 4217 code of three capital letters");
             case Contract.Property.OrderId:
                 return ReadString(ref r, name, 1, MaxIdLength, out f.OrderId);
@@ -241,8 +243,34 @@ public sealed class EventReader(EventLimits limits)
 
     internal static readonly string[] Channels = ["web", "app", "email", "phone", "chat", "store", "other"];
 
-    private static bool IsCustomerId(string id) =>
-        char.IsAsciiLetterOrDigit(id[0]) && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '@' or '-');
+    private static bool IsCustomerId(ReadOnlySpan<char> id)
+    {
+        if (!char.IsAsciiLetterOrDigit(id[0])) return false;
+        foreach (var c in id)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '@' or '-')) return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Reads and checks a customerId; a valid one with the chars of <paramref name="known"/> is that instance,
+    /// so a cached customer's events take no string of their own.
+    /// </summary>
+    private static string? ReadCustomerId(ref Utf8JsonReader r, string name, string? known, out string? value)
+    {
+        value = null;
+        if (r.TokenType != JsonTokenType.String) return $"{name} must be a string";
+        // Unescaping never lengthens a value (in chars), so a raw value that fits the buffer gives one that fits.
+        Span<char> buffer = stackalloc char[MaxLabelLength];
+        var rawLength = r.HasValueSequence ? r.ValueSequence.Length : r.ValueSpan.Length;
+        var copy = rawLength <= buffer.Length ? null : r.GetString()!;
+        ReadOnlySpan<char> id = copy is null ? buffer[..r.CopyString(buffer)] : copy;
+        if (id.Length < 1 || id.Length > MaxLabelLength) return $"{name} must be 1–{MaxLabelLength} characters";
+        if (!IsCustomerId(id)) return "customerId may hold only letters, digits and . _ : @ - and must start with a letter or digit";
+        value = known is not null && id.SequenceEqual(known) ? known : copy ?? new string(id);
+        return null;
+    }
 
     /// <summary>Reads a type name without a string per event: every event has one.</summary>
     private static bool TryReadType(ref Utf8JsonReader r, out EventType type)
@@ -340,6 +368,7 @@ public sealed class EventReader(EventLimits limits)
         public uint Seen;
         public bool VersionError;
         public int? SchemaVersion;
+        public string? KnownCustomerId;
         public string? EventId, CustomerId, Channel, Currency, OrderId, InvoiceId, ProductCategory, Industry, Region;
         public DateTimeOffset? OccurredAt;
         public EventType? Type;

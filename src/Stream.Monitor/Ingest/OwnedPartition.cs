@@ -31,6 +31,8 @@ internal sealed class OwnedPartition
     private readonly Dictionary<string, long> _sealedNext = new(StringComparer.Ordinal);
     private List<ConsumedRecord> _taken = [];
     private List<ConsumedRecord> _reading = [];
+    // Per record being read, the cache entry its key names (null for a key that cannot be a customerId).
+    private readonly List<CustomerEntry?> _keyed = [];
     // The offsets the detached batch reaches: what its seal writes.
     private Dictionary<string, long> _flushNext = new(StringComparer.Ordinal);
     // Events waiting for their customer's state to load.
@@ -106,13 +108,8 @@ internal sealed class OwnedPartition
     {
         foreach (var id in customerIds)
         {
-            ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_cache, id, out var exists);
-            if (!exists)
-            {
-                entry = new CustomerEntry(id);
-                _loading.Add(entry);
-            }
-            if (entry!.ReviewDue) continue;
+            var entry = Entry(id);
+            if (entry.ReviewDue) continue;
             entry.ReviewDue = true;
             _due.Add(entry);
         }
@@ -166,20 +163,31 @@ internal sealed class OwnedPartition
     /// event's key is its customerId, ASCII by contract), so that <see cref="ReadTaken"/> finds their states
     /// loaded and applies every event as it parses it. Parsed events that waited for loads were most of what
     /// young collections promoted during a large batch. A key that cannot be a customerId queues nothing.
+    /// Each record's entry is kept for <see cref="ReadTaken"/>, which then looks nothing up again and gives the
+    /// event the entry's id string instead of parsing a new one.
     /// </summary>
     public void QueueLoads()
     {
         var cache = _cache.GetAlternateLookup<ReadOnlySpan<char>>();
         Span<char> id = stackalloc char[EventReader.MaxCustomerIdLength];
+        _keyed.Clear();
+        _keyed.EnsureCapacity(_reading.Count);
         foreach (ref readonly var record in CollectionsMarshal.AsSpan(_reading))
         {
             var key = record.Key.Span;
             if (key.IsEmpty || key.Length > id.Length
-                || System.Text.Ascii.ToUtf16(key, id, out var length) != System.Buffers.OperationStatus.Done) continue;
-            if (cache.ContainsKey(id[..length])) continue;
-            var entry = new CustomerEntry(new string(id[..length]));
-            _cache.Add(entry.CustomerId, entry);
-            _loading.Add(entry);
+                || System.Text.Ascii.ToUtf16(key, id, out var length) != System.Buffers.OperationStatus.Done)
+            {
+                _keyed.Add(null);
+                continue;
+            }
+            if (!cache.TryGetValue(id[..length], out var entry))
+            {
+                entry = new CustomerEntry(new string(id[..length]));
+                _cache.Add(entry.CustomerId, entry);
+                _loading.Add(entry);
+            }
+            _keyed.Add(entry);
         }
     }
 
@@ -196,11 +204,15 @@ internal sealed class OwnedPartition
     public void ReadTaken(EventReader reader, StreamTopics topics, DeadLetterPublisher deadLetters, DateTimeOffset wallNow)
     {
         Flushing.Latencies.EnsureCapacity(_reading.Count);
-        foreach (var record in _reading)
+        // Entries by key, when QueueLoads ran for these records.
+        var keyed = _keyed.Count == _reading.Count ? CollectionsMarshal.AsSpan(_keyed) : default;
+        for (var i = 0; i < _reading.Count; i++)
         {
+            var record = _reading[i];
             var kind = topics.KindOf(record.Topic)!.Value;
             var recordTime = record.Timestamp.Type == TimestampType.NotAvailable ? wallNow : new DateTimeOffset(record.Timestamp.UtcDateTime);
-            var result = record.ReadEvent(reader, kind, recordTime);
+            var byKey = keyed.IsEmpty ? null : keyed[i];
+            var result = record.ReadEvent(reader, kind, recordTime, byKey?.CustomerId);
             if (!result.IsValid)
             {
                 deadLetters.Publish(record, result.Reason, result.Detail);
@@ -209,18 +221,27 @@ internal sealed class OwnedPartition
             }
             var ev = result.Event;
             if (Watermark(record.Topic, wallNow).Observe(ev.OccurredAt, wallNow)) Flushing.Late[(int)kind]++;
-            ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_cache, ev.CustomerId, out var exists);
-            if (!exists)
-            {
-                entry = new CustomerEntry(ev.CustomerId);
-                _loading.Add(entry);
-            }
+            // A valid event's customerId is its key, so the entry found by key is normally its customer's.
+            var entry = byKey is not null && ReferenceEquals(byKey.CustomerId, ev.CustomerId) ? byKey : Entry(ev.CustomerId);
             var recordAtMs = recordTime.ToUnixTimeMilliseconds();
-            if (entry!.State is not null) Apply(entry, ev, recordAtMs);
+            if (entry.State is not null) Apply(entry, ev, recordAtMs);
             else _read.Add((entry, ev, recordAtMs));
         }
         _reading.Clear();
+        _keyed.Clear();
         AdvanceClock();
+    }
+
+    /// <summary>The cache entry of <paramref name="customerId"/>, queued for loading when new.</summary>
+    private CustomerEntry Entry(string customerId)
+    {
+        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_cache, customerId, out var exists);
+        if (!exists)
+        {
+            entry = new CustomerEntry(customerId);
+            _loading.Add(entry);
+        }
+        return entry!;
     }
 
     /// <summary>Installs states read from Redis (null: none stored) for the customers queued for loading.</summary>

@@ -71,6 +71,43 @@ public sealed class EventReaderUnitTests
         Assert.Equal(RejectReason.KeyMismatch, Read(Purchase, key: null).Reason);
     }
 
+    [Theory]
+    [InlineData("c-1", "c-1", null)]
+    [InlineData("c\\u002d1", "c-1", null)] // an escape unescapes to the key's chars
+    [InlineData("64a", "64a", null)]
+    [InlineData("40e", "40a", null)] // 40 escapes: 240 raw bytes for 40 chars
+    [InlineData("65a", "65a", "customerId must be 1–64 characters")]
+    [InlineData("", "", "customerId must be 1–64 characters")]
+    [InlineData("-c", "-c", "customerId may hold only letters, digits and . _ : @ - and must start with a letter or digit")]
+    [InlineData("c 1", "c 1", "customerId may hold only letters, digits and . _ : @ - and must start with a letter or digit")]
+    public void A_known_customer_id_is_shared_and_changes_no_outcome(string wireId, string key, string? error)
+    {
+        static string Expand(string s) => s switch
+        {
+            "64a" => new string('a', 64),
+            "65a" => new string('a', 65),
+            "40a" => new string('a', 40),
+            "40e" => string.Concat(Enumerable.Repeat("\\u0061", 40)),
+            _ => s,
+        };
+        var payload = Encoding.UTF8.GetBytes(Purchase.Replace("\"customerId\":\"c-1\"", $"\"customerId\":\"{Expand(wireId)}\"", StringComparison.Ordinal));
+        var keyBytes = Encoding.UTF8.GetBytes(Expand(key));
+        // A cached customer's id: the same chars, another instance than any the reader would make.
+        var known = new string(Expand(key).AsSpan());
+        var plain = _reader.Read(payload, EventKind.Transaction, keyBytes, hasKey: true, Now);
+        var shared = _reader.Read(payload, EventKind.Transaction, keyBytes, hasKey: true, Now, knownCustomerId: known);
+        var other = _reader.Read(payload, EventKind.Transaction, keyBytes, hasKey: true, Now, knownCustomerId: "c-2");
+
+        Assert.Equal(error, plain.IsValid ? null : plain.Detail);
+        Assert.Equal((plain.IsValid, plain.Reason, plain.Detail), (shared.IsValid, shared.Reason, shared.Detail));
+        Assert.Equal((plain.IsValid, plain.Reason, plain.Detail), (other.IsValid, other.Reason, other.Detail));
+        if (error is not null) return;
+        Assert.Equal(plain.Event, shared.Event);
+        Assert.Same(known, shared.Event!.CustomerId);
+        Assert.NotSame(known, plain.Event!.CustomerId);
+        Assert.Equal(Expand(key), other.Event!.CustomerId);
+    }
+
     [Fact]
     public void An_event_more_than_the_skew_after_its_record_timestamp_is_implausible()
     {
