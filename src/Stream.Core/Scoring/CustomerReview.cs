@@ -69,20 +69,20 @@ public static class CustomerReview
 
         // Engagement: a day's interactions leave the recent span, enter the baseline, then leave it.
         var daily = s.Windows.Daily;
-        for (var i = 0; i < daily.Buckets.Length; i++)
+        for (var i = 0; i < daily.Count; i++)
         {
-            if (daily.CountersAt(i)[(int)WindowCounter.Interactions] == 0) continue;
-            var b = daily.Buckets[i];
+            if (daily.CounterAt(i, WindowCounter.Interactions) == 0) continue;
+            var b = daily.BucketAt(i);
             Consider(ref next, asOfDay, b + (long)o.RecentDays);
             Consider(ref next, asOfDay, b + (long)o.RecentDays + o.BaselineDays);
         }
         // Spend trend and tier value: week-aligned windows move a week at a time.
         var spendWeeks = (o.SpendDays + 6) / 7;
         var weekly = s.Windows.Weekly;
-        for (var i = 0; i < weekly.Buckets.Length; i++)
+        for (var i = 0; i < weekly.Count; i++)
         {
-            if (!HasMoney(weekly.CountersAt(i))) continue;
-            var w = weekly.Buckets[i];
+            if (!HasMoney(weekly, i)) continue;
+            var w = weekly.BucketAt(i);
             Consider(ref next, asOfDay, 7L * (w + spendWeeks));
             Consider(ref next, asOfDay, 7L * (w + 2 * spendWeeks));
         }
@@ -116,13 +116,13 @@ public static class CustomerReview
     {
         var daily = lengthDays <= ActivityWindows.DailyLength;
         var ring = daily ? s.Windows.Daily : s.Windows.Weekly;
-        for (var i = 0; i < ring.Buckets.Length; i++)
+        for (var i = 0; i < ring.Count; i++)
         {
-            if (!HasMoney(ring.CountersAt(i))) continue;
-            Consider(ref next, asOfDay, daily ? ring.Buckets[i] + (long)lengthDays : 7L * (ring.Buckets[i] + (lengthDays + 6) / 7));
+            if (!HasMoney(ring, i)) continue;
+            Consider(ref next, asOfDay, daily ? ring.BucketAt(i) + (long)lengthDays : 7L * (ring.BucketAt(i) + (lengthDays + 6) / 7));
         }
     }
 
-    private static bool HasMoney(ReadOnlySpan<long> counters) =>
-        counters[(int)WindowCounter.SpendUnits] != 0 || counters[(int)WindowCounter.RefundUnits] != 0;
+    private static bool HasMoney(BucketRing ring, int index) =>
+        ring.CounterAt(index, WindowCounter.SpendUnits) != 0 || ring.CounterAt(index, WindowCounter.RefundUnits) != 0;
 }

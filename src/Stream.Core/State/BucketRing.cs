@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Stream.Core.State;
 
 /// <summary>
@@ -6,32 +8,52 @@ namespace Stream.Core.State;
 /// as a short list in bucket order. A bucket that falls out of the last <see cref="Length"/> is dropped whole,
 /// so what the ring holds depends only on the set of events, never on their order.
 /// </summary>
+/// <remarks>
+/// A bucket keeps a value only for the counters ever added to in it (a superset of its non-zero ones), packed
+/// after the values of the buckets before it: most buckets hold one or two of the seven counters, and a
+/// year of weekly buckets took about 2 KB as full rows of seven.
+/// </remarks>
 public sealed class BucketRing(int length)
 {
     public static readonly int Counters = Enum.GetValues<WindowCounter>().Length;
 
-    private int[] _buckets = [];
+    // Per bucket, oldest first: its number (high 32 bits), where its values start in _values (bits 8-31) and the
+    // counters it holds values for (low 8 bits, bit c for counter c).
+    private long[] _rows = [];
     private long[] _values = [];
-    // Per bucket, the counters that were ever added to: a superset of the non-zero ones, so encoding visits
-    // only those instead of scanning every counter of every bucket.
-    private byte[] _touched = [];
     private int _count;
+    private int _valueCount;
 
     public int Length { get; } = length;
 
     public bool IsEmpty => _count == 0;
 
+    /// <summary>Buckets with activity.</summary>
+    public int Count => _count;
+
     /// <summary>Number of the newest bucket holding data; 0 while <see cref="IsEmpty"/>.</summary>
-    public int Head => _count == 0 ? 0 : _buckets[_count - 1];
+    public int Head => _count == 0 ? 0 : BucketAt(_count - 1);
 
-    /// <summary>Buckets with activity, oldest first.</summary>
-    public ReadOnlySpan<int> Buckets => _buckets.AsSpan(0, _count);
-
-    /// <summary>The counters of the <paramref name="index"/>-th bucket of <see cref="Buckets"/>.</summary>
-    public ReadOnlySpan<long> CountersAt(int index) => _values.AsSpan(index * Counters, Counters);
+    /// <summary>The number of the <paramref name="index"/>-th bucket with activity, oldest first.</summary>
+    public int BucketAt(int index) => (int)(_rows[index] >> 32);
 
     /// <summary>Bit c set: counter c of the <paramref name="index"/>-th bucket may be non-zero (clear: it is zero).</summary>
-    public byte TouchedAt(int index) => _touched[index];
+    public byte TouchedAt(int index) => (byte)_rows[index];
+
+    /// <summary>Counter <paramref name="counter"/> of the <paramref name="index"/>-th bucket.</summary>
+    public long CounterAt(int index, WindowCounter counter)
+    {
+        var row = _rows[index];
+        var bit = 1 << (int)counter;
+        return (row & bit) == 0 ? 0 : _values[Start(row) + BitOperations.PopCount((uint)(row & (bit - 1)))];
+    }
+
+    /// <summary>The values of the <paramref name="index"/>-th bucket's touched counters (<see cref="TouchedAt"/>), in counter order.</summary>
+    internal ReadOnlySpan<long> ValuesAt(int index)
+    {
+        var row = _rows[index];
+        return _values.AsSpan(Start(row), BitOperations.PopCount((uint)(byte)row));
+    }
 
     public void Add(int bucket, WindowCounter counter, long amount)
     {
@@ -41,12 +63,15 @@ public sealed class BucketRing(int length)
         var index = IndexOf(bucket);
         if (index < 0)
         {
-            index = Insert(~index, bucket);
+            index = InsertRow(~index, bucket);
             if (index == _count - 1) DropOlderThan(bucket - Length + 1);
             index = IndexOf(bucket);
         }
-        _values[index * Counters + (int)counter] += amount;
-        _touched[index] |= (byte)(1 << (int)counter);
+        var row = _rows[index];
+        var bit = 1 << (int)counter;
+        var slot = Start(row) + BitOperations.PopCount((uint)(row & (bit - 1)));
+        if ((row & bit) == 0) InsertValue(index, bit, slot);
+        _values[slot] += amount;
     }
 
     /// <summary>The counter summed over buckets <c>(last − count, last]</c> that the ring still holds.</summary>
@@ -54,60 +79,76 @@ public sealed class BucketRing(int length)
     {
         long sum = 0;
         var from = last - count + 1;
-        for (var i = _count - 1; i >= 0 && _buckets[i] >= from; i--)
+        for (var i = _count - 1; i >= 0; i--)
         {
-            if (_buckets[i] <= last) sum += _values[i * Counters + (int)counter];
+            var bucket = BucketAt(i);
+            if (bucket < from) break;
+            if (bucket <= last) sum += CounterAt(i, counter);
         }
         return sum;
     }
 
-    /// <summary>Appends a bucket newer than every kept one (the codec restores oldest first).</summary>
+    /// <summary>Appends a bucket newer than every kept one (the codec restores oldest first), holding its non-zero counters.</summary>
     internal void Restore(int bucket, ReadOnlySpan<long> counters)
     {
-        var index = Insert(_count, bucket);
-        counters.CopyTo(_values.AsSpan(index * Counters, Counters));
+        var index = InsertRow(_count, bucket);
         for (var c = 0; c < counters.Length; c++)
-            if (counters[c] != 0) _touched[index] |= (byte)(1 << c);
+        {
+            if (counters[c] == 0) continue;
+            InsertValue(index, 1 << c, _valueCount);
+            _values[_valueCount - 1] = counters[c];
+        }
     }
+
+    private static int Start(long row) => (int)((row >> 8) & 0xFF_FFFF);
+
+    private static long Row(int bucket, int start, int touched) => ((long)bucket << 32) | ((long)start << 8) | (uint)touched;
 
     private int IndexOf(int bucket)
     {
         // Most additions hit the newest bucket: search from the end.
         for (var i = _count - 1; i >= 0; i--)
         {
-            if (_buckets[i] == bucket) return i;
-            if (_buckets[i] < bucket) return ~(i + 1);
+            var b = BucketAt(i);
+            if (b == bucket) return i;
+            if (b < bucket) return ~(i + 1);
         }
         return ~0;
     }
 
-    private int Insert(int index, int bucket)
+    /// <summary>Inserts an empty bucket at <paramref name="index"/>; its values start where the next bucket's did.</summary>
+    private int InsertRow(int index, int bucket)
     {
-        if (_count == _buckets.Length)
-        {
-            var capacity = Math.Min(Length + 1, Math.Max(4, _count * 2));
-            Array.Resize(ref _buckets, capacity);
-            Array.Resize(ref _values, capacity * Counters);
-            Array.Resize(ref _touched, capacity);
-        }
-        Array.Copy(_buckets, index, _buckets, index + 1, _count - index);
-        Array.Copy(_values, index * Counters, _values, (index + 1) * Counters, (_count - index) * Counters);
-        Array.Copy(_touched, index, _touched, index + 1, _count - index);
-        _buckets[index] = bucket;
-        Array.Clear(_values, index * Counters, Counters);
-        _touched[index] = 0;
+        if (_count == _rows.Length) Array.Resize(ref _rows, Math.Min(Length + 1, Math.Max(4, _count * 2)));
+        var start = index < _count ? Start(_rows[index]) : _valueCount;
+        Array.Copy(_rows, index, _rows, index + 1, _count - index);
+        _rows[index] = Row(bucket, start, 0);
         _count++;
         return index;
+    }
+
+    /// <summary>Makes room for counter <paramref name="bit"/> of bucket <paramref name="index"/> at <paramref name="slot"/>, zeroed.</summary>
+    private void InsertValue(int index, int bit, int slot)
+    {
+        if (_valueCount == _values.Length) Array.Resize(ref _values, Math.Max(4, _valueCount * 2));
+        Array.Copy(_values, slot, _values, slot + 1, _valueCount - slot);
+        _values[slot] = 0;
+        _valueCount++;
+        _rows[index] |= (uint)bit;
+        // The buckets after it start one value later.
+        for (var i = index + 1; i < _count; i++) _rows[i] += 1L << 8;
     }
 
     private void DropOlderThan(int oldest)
     {
         var drop = 0;
-        while (drop < _count && _buckets[drop] < oldest) drop++;
+        while (drop < _count && BucketAt(drop) < oldest) drop++;
         if (drop == 0) return;
-        Array.Copy(_buckets, drop, _buckets, 0, _count - drop);
-        Array.Copy(_values, drop * Counters, _values, 0, (_count - drop) * Counters);
-        Array.Copy(_touched, drop, _touched, 0, _count - drop);
+        var values = drop < _count ? Start(_rows[drop]) : _valueCount;
+        Array.Copy(_values, values, _values, 0, _valueCount - values);
+        _valueCount -= values;
+        Array.Copy(_rows, drop, _rows, 0, _count - drop);
         _count -= drop;
+        for (var i = 0; i < _count; i++) _rows[i] -= (long)values << 8;
     }
 }

@@ -176,23 +176,26 @@ public static class CustomerStateCodec
     /// previous one (the first from the last event's bucket), a bitmask of non-zero counters and their values.</summary>
     private static void EncodeRing(ref VarintWriter w, BucketRing ring, int reference)
     {
-        var buckets = ring.Buckets;
-        w.Unsigned((ulong)buckets.Length);
+        w.Unsigned((ulong)ring.Count);
         var previous = reference;
-        for (var i = buckets.Length - 1; i >= 0; i--)
+        for (var i = ring.Count - 1; i >= 0; i--)
         {
-            w.Signed(previous - buckets[i]);
-            previous = buckets[i];
-            var counters = ring.CountersAt(i);
-            // Only counters ever touched can be non-zero; the mask written names the non-zero ones exactly.
+            var bucket = ring.BucketAt(i);
+            w.Signed(previous - bucket);
+            previous = bucket;
+            // Only counters ever touched have values, in counter order; the mask written names the non-zero ones exactly.
+            var values = ring.ValuesAt(i);
             uint touched = ring.TouchedAt(i), mask = 0;
-            for (var m = touched; m != 0; m &= m - 1)
+            var v = 0;
+            for (var m = touched; m != 0; m &= m - 1, v++)
             {
-                var c = System.Numerics.BitOperations.TrailingZeroCount(m);
-                if (counters[c] != 0) mask |= 1u << c;
+                if (values[v] != 0) mask |= 1u << System.Numerics.BitOperations.TrailingZeroCount(m);
             }
             w.Byte((byte)mask);
-            for (var m = mask; m != 0; m &= m - 1) w.Signed(counters[System.Numerics.BitOperations.TrailingZeroCount(m)]);
+            foreach (var value in values)
+            {
+                if (value != 0) w.Signed(value);
+            }
         }
     }
 

@@ -11,8 +11,14 @@ public sealed class PurchaseDays
     public const int HorizonDays = 512;
     internal const int Words = HorizonDays / 64;
 
-    // Bit k of the bitmap is day (LastDay - k).
-    internal readonly ulong[] Bitmap = new ulong[Words];
+    // Bit k of the bitmap is day (LastDay - k); inside this object rather than an array of its own.
+    internal BitmapWords Bitmap;
+
+    [System.Runtime.CompilerServices.InlineArray(Words)]
+    internal struct BitmapWords
+    {
+        private ulong _first;
+    }
 
     public int FirstDay { get; internal set; }
     public int LastDay { get; internal set; }
@@ -92,7 +98,7 @@ public sealed class PurchaseDays
     {
         if (by >= HorizonDays)
         {
-            Array.Clear(Bitmap);
+            ((Span<ulong>)Bitmap).Clear();
             return;
         }
         var words = by / 64;

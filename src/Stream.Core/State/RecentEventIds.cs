@@ -14,9 +14,15 @@ public sealed class RecentEventIds
 {
     public const int Capacity = 8;
 
-    // Ring buffer; _next is the slot the next fingerprint overwrites.
-    private readonly ulong[] _ring = new ulong[Capacity];
+    // Ring buffer, inside this object rather than an array of its own; _next is the slot the next fingerprint overwrites.
+    private Ring _ring;
     private int _next;
+
+    [System.Runtime.CompilerServices.InlineArray(Capacity)]
+    private struct Ring
+    {
+        private ulong _first;
+    }
 
     public int Count { get; private set; }
 

@@ -34,6 +34,28 @@ public sealed class CustomerStateCodecUnitTests
         Assert.True(bytes.Length <= 512, $"{bytes.Length} bytes");
     }
 
+    /// <summary>
+    /// States already in Redis must read and write back unchanged whatever the in-memory layout: these bytes
+    /// are what the build before the packed window buckets wrote for this state.
+    /// </summary>
+    [Fact]
+    public void The_stored_format_is_pinned()
+    {
+        var s = new CustomerState();
+        for (var i = 0; i < 40; i++) s.Apply(Event(i, i, i * 997 % 100_000 * 30, i * 131));
+        const string Stored = "0580A0D5EDEE66C0FBC5DD840228FF4C020202020202020BE081D3020288FC370DF4BF02EC050BD8CC01080100000000"
+            + "000040000000000000002000000000000000080000000000000000000000000000000100000000000040000000000000"
+            + "0010000000000000000400010008020C0008020C0302B8953B0608020C0302B0AF360608020C0302A8C9310408020C03"
+            + "02A0E32C0608020C0498FD270608020C03029097230884BF4A8CF2C19BA9382C6086F49E8CC79E3DE7E75DA3C7E432AC"
+            + "25096A4905D1D6E17D486D7857BCB04522A42D4AD10D8EBE58B20F83358F42178452E1B49EF208A6C27569E75F1A6576"
+            + "58DB6990ED2618BECB334DB08FF507A49B2915F1ACC0363F3FADC2D469E6D52047784E8CA3CD20E4E399E596A7812D5F"
+            + "4691966B65240208F7677768482FD57DE0DDC2115E4D8F1F3A1957B73A0B0534B417E8EA83738E8388846386A93FA727"
+            + "0BE0D02142B212F44EE0E7E99786C1002584A734FE6D9FE50B030D7075626C69632D736563746F72A0825A80B1BBAF0D"
+            + "2584A734FE6D9FE500";
+        Assert.Equal(Stored, Convert.ToHexString(CustomerStateCodec.Encode(s)));
+        Assert.Equal(Stored, Convert.ToHexString(CustomerStateCodec.Encode(CustomerStateCodec.Decode(Convert.FromHexString(Stored)))));
+    }
+
     [Fact]
     public void The_review_round_trips_and_older_formats_still_read()
     {
