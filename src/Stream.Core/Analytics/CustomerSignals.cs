@@ -40,7 +40,7 @@ public sealed record CustomerSignals(
     {
         var w = state.Windows;
         var spendWeeks = (o.SpendDays + 6) / 7;
-        var prior = w.SumWeeksBefore(WindowCounter.SpendUnits, asOfDay, spendWeeks) - w.SumWeeksBefore(WindowCounter.RefundUnits, asOfDay, spendWeeks);
+        var prior = w.NetSpendWeeksBefore(asOfDay, spendWeeks);
         var recent = w.NetSpend(asOfDay, o.SpendDays);
         return (recent, prior, prior >= o.MinBaselineSpendUnits ? recent / (double)prior : null);
     }

@@ -32,8 +32,15 @@ public static class CustomerReview
         s.Windows.NetSpend(asOfDay, o.TierValueDays);
 
     /// <summary>P(alive) of a repeat buyer; null for a one-time buyer (whose P(alive) is 1 by convention) or without a model.</summary>
-    public static double? ProbabilityAlive(CustomerState s, int asOfDay, PopulationModel? model) =>
-        model?.Churn is { } churn && CustomerScores.Summary(s, asOfDay) is { Frequency: > 0 } m ? BgNbd.ProbabilityAlive(churn, m) : null;
+    public static double? ProbabilityAlive(CustomerState s, int asOfDay, PopulationModel? model)
+    {
+        var days = s.PurchaseDays;
+        if (model?.Churn is not { } churn || days.DistinctDays < 2) return null;
+        // CustomerScores.Summary's x, t_x and T without the mean spend, which P(alive) does not read and which
+        // costs a decimal division: the timer search below evaluates this several times per review.
+        return BgNbd.ProbabilityAlive(churn, new RepeatPurchaseSummary(
+            days.DistinctDays - 1, days.LastDay - days.FirstDay, Math.Max(asOfDay, days.LastDay) - days.FirstDay, 0));
+    }
 
     /// <summary>
     /// The first day after <paramref name="asOfDay"/> on which <see cref="Status"/> may differ, were no event to
@@ -79,15 +86,18 @@ public static class CustomerReview
         // Spend trend and tier value: week-aligned windows move a week at a time.
         var spendWeeks = (o.SpendDays + 6) / 7;
         var weekly = s.Windows.Weekly;
-        for (var i = 0; i < weekly.Count; i++)
+        var weeklyMoney = weekly.BucketsWith(WindowCounter.SpendUnits, WindowCounter.RefundUnits);
+        for (var m = weeklyMoney; m != 0; m &= m - 1)
         {
-            if (!HasMoney(weekly, i)) continue;
-            var w = weekly.BucketAt(i);
+            var w = weekly.BucketAt(System.Numerics.BitOperations.TrailingZeroCount(m));
             Consider(ref next, asOfDay, 7L * (w + spendWeeks));
             Consider(ref next, asOfDay, 7L * (w + 2 * spendWeeks));
         }
-        ConsiderWindowExit(s, o.SpendDays, asOfDay, ref next);
-        ConsiderWindowExit(s, o.TierValueDays, asOfDay, ref next);
+        var dailyMoney = o.SpendDays <= ActivityWindows.DailyLength || o.TierValueDays <= ActivityWindows.DailyLength
+            ? daily.BucketsWith(WindowCounter.SpendUnits, WindowCounter.RefundUnits)
+            : 0;
+        ConsiderWindowExit(s, o.SpendDays, asOfDay, dailyMoney, weeklyMoney, ref next);
+        ConsiderWindowExit(s, o.TierValueDays, asOfDay, dailyMoney, weeklyMoney, ref next);
 
         // P(alive) only falls while nothing is bought: find the first day it is below the threshold.
         if (ProbabilityAlive(s, asOfDay, model) is { } now && now >= o.ChurnRiskThreshold
@@ -112,17 +122,15 @@ public static class CustomerReview
 
     /// <summary>Days on which activity leaves a trailing window of <paramref name="lengthDays"/> (daily or week-aligned, as <see cref="ActivityWindows.Sum"/>).</summary>
     /// <remarks>Only spend and refunds count in these windows, so only buckets holding money are candidates.</remarks>
-    private static void ConsiderWindowExit(CustomerState s, int lengthDays, int asOfDay, ref int next)
+    /// <param name="dailyMoney">The daily buckets holding money (<see cref="BucketRing.BucketsWith"/>), and <paramref name="weeklyMoney"/> the weekly ones.</param>
+    private static void ConsiderWindowExit(CustomerState s, int lengthDays, int asOfDay, ulong dailyMoney, ulong weeklyMoney, ref int next)
     {
         var daily = lengthDays <= ActivityWindows.DailyLength;
         var ring = daily ? s.Windows.Daily : s.Windows.Weekly;
-        for (var i = 0; i < ring.Count; i++)
+        for (var m = daily ? dailyMoney : weeklyMoney; m != 0; m &= m - 1)
         {
-            if (!HasMoney(ring, i)) continue;
-            Consider(ref next, asOfDay, daily ? ring.BucketAt(i) + (long)lengthDays : 7L * (ring.BucketAt(i) + (lengthDays + 6) / 7));
+            var bucket = ring.BucketAt(System.Numerics.BitOperations.TrailingZeroCount(m));
+            Consider(ref next, asOfDay, daily ? bucket + (long)lengthDays : 7L * (bucket + (lengthDays + 6) / 7));
         }
     }
-
-    private static bool HasMoney(BucketRing ring, int index) =>
-        ring.CounterAt(index, WindowCounter.SpendUnits) != 0 || ring.CounterAt(index, WindowCounter.RefundUnits) != 0;
 }

@@ -63,8 +63,18 @@ public sealed class ActivityWindows
     }
 
     /// <summary>Spend less refunds over the window (as <see cref="Sum"/>): what RFM monetary, spend trends and value tiers read.</summary>
-    public long NetSpend(int asOfDay, int windowDays) =>
-        Sum(WindowCounter.SpendUnits, asOfDay, windowDays) - Sum(WindowCounter.RefundUnits, asOfDay, windowDays);
+    public long NetSpend(int asOfDay, int windowDays)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(windowDays, 1);
+        if (windowDays <= DailyLength) return Daily.Difference(WindowCounter.SpendUnits, WindowCounter.RefundUnits, asOfDay, windowDays);
+        var weeks = (windowDays + 6) / 7;
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(weeks, WeeklyLength, nameof(windowDays));
+        return Weekly.Difference(WindowCounter.SpendUnits, WindowCounter.RefundUnits, WeekOf(asOfDay), weeks);
+    }
+
+    /// <summary>Spend less refunds over the <paramref name="weeks"/> whole weeks before the <paramref name="weeks"/> ending with the week of <paramref name="asOfDay"/>.</summary>
+    public long NetSpendWeeksBefore(int asOfDay, int weeks) =>
+        Weekly.Difference(WindowCounter.SpendUnits, WindowCounter.RefundUnits, WeekOf(asOfDay) - weeks, weeks);
 
     /// <summary>The counter over the <paramref name="weeks"/> whole weeks before the <paramref name="weeks"/> ending with the week of <paramref name="asOfDay"/>.</summary>
     public long SumWeeksBefore(WindowCounter counter, int asOfDay, int weeks) => Weekly.Sum(counter, WeekOf(asOfDay) - weeks, weeks);

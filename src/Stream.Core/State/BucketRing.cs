@@ -24,7 +24,8 @@ public sealed class BucketRing(int length)
     private int _count;
     private int _valueCount;
 
-    public int Length { get; } = length;
+    /// <summary>Buckets kept; at most 63, so the kept buckets (one more while a new one is added) fit a 64-bit mask.</summary>
+    public int Length { get; } = length is >= 1 and <= 63 ? length : throw new ArgumentOutOfRangeException(nameof(length), length, "1 to 63 buckets");
 
     public bool IsEmpty => _count == 0;
 
@@ -86,6 +87,31 @@ public sealed class BucketRing(int length)
             if (bucket <= last) sum += CounterAt(i, counter);
         }
         return sum;
+    }
+
+    /// <summary><paramref name="counter"/> less <paramref name="less"/>, summed over buckets <c>(last − count, last]</c> in one pass.</summary>
+    public long Difference(WindowCounter counter, WindowCounter less, int last, int count)
+    {
+        long sum = 0;
+        var from = last - count + 1;
+        for (var i = _count - 1; i >= 0; i--)
+        {
+            var bucket = BucketAt(i);
+            if (bucket < from) break;
+            if (bucket <= last) sum += CounterAt(i, counter) - CounterAt(i, less);
+        }
+        return sum;
+    }
+
+    /// <summary>Bit i set: counter <paramref name="a"/> or <paramref name="b"/> of the i-th bucket is non-zero.</summary>
+    public ulong BucketsWith(WindowCounter a, WindowCounter b)
+    {
+        ulong rows = 0;
+        for (var i = 0; i < _count; i++)
+        {
+            if (CounterAt(i, a) != 0 || CounterAt(i, b) != 0) rows |= 1UL << i;
+        }
+        return rows;
     }
 
     /// <summary>Appends a bucket newer than every kept one (the codec restores oldest first), holding its non-zero counters.</summary>

@@ -91,6 +91,24 @@ public sealed class CustomerReviewUnitTests
         Assert.True(CustomerReview.ProbabilityAlive(state, next - 1, model) >= 0.3);
     }
 
+    /// <summary>The review reads P(alive) without the mean spend; it must be exactly the scores' value, on any day.</summary>
+    [Fact]
+    public void The_review_reads_the_same_p_alive_as_the_scores()
+    {
+        var events = Gen.ListOf(Gen.Choose(0, 400).Zip(Gen.Choose(0, 2)).Zip(Gen.Choose(1, 400)))
+            .Select(list => list.Select(e => (e.Item1.Item1, e.Item1.Item2, e.Item2)).ToList());
+        var model = Model([10, 30, 60, 120], [1, 1, 2, 3], TierThresholds.None);
+        var property = Prop.ForAll(events.ToArbitrary(), Gen.Choose(-30, 600).ToArbitrary(), (history, day) =>
+        {
+            var state = Build(history);
+            var asOf = Start + day;
+            var expected = CustomerScores.Summary(state, asOf) is { Frequency: > 0 } m ? BgNbd.ProbabilityAlive(Churn, m) : (double?)null;
+            return CustomerReview.ProbabilityAlive(state, asOf, model) == expected
+                && CustomerReview.ProbabilityAlive(state, asOf, model with { Churn = null }) is null;
+        });
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(500), property);
+    }
+
     [Fact]
     public void Status_packs_into_one_integer_and_back()
     {
