@@ -1,0 +1,62 @@
+using StackExchange.Redis;
+using Stream.Monitor.Storage;
+using Stream.Monitor.Tests.Support;
+
+namespace Stream.Monitor.Tests;
+
+/// <summary>The fenced commit against a real redis-server: all of a batch is written, or none of it.</summary>
+public sealed class CustomerStateStoreTests : IDisposable
+{
+    private const int Partition = 3;
+    private const string Topic = "transactions";
+
+    private readonly RedisServer _redis = new();
+    private readonly CustomerStateStore _store;
+    private readonly IDatabase _db;
+
+    public CustomerStateStoreTests()
+    {
+        _store = new CustomerStateStore(_redis.Connection, new RedisKeys("test"));
+        _db = _redis.Connection.GetDatabase();
+    }
+
+    public void Dispose() => _redis.Dispose();
+
+    [Fact]
+    public async Task A_batch_commits_whole_only_on_the_progress_it_builds_on_and_only_for_the_current_owner()
+    {
+        var first = await _store.ClaimAsync(Partition);
+
+        Assert.Equal(CommitOutcome.Committed, await Commit(first.Epoch, expected: null, next: 10, state: "a1", dueDay: 20_000));
+        await AssertStored(next: 10, state: "a1", dueDay: 20_000);
+
+        // Progress that is not what Redis holds: a batch after a lost one. Nothing of it is written.
+        Assert.Equal(CommitOutcome.OutOfSequence, await Commit(first.Epoch, expected: 7, next: 20, state: "a2", dueDay: 20_001));
+        Assert.Equal(CommitOutcome.OutOfSequence, await Commit(first.Epoch, expected: null, next: 20, state: "a2", dueDay: 20_001));
+        await AssertStored(next: 10, state: "a1", dueDay: 20_000);
+
+        // Another instance claims the partition: the first owner's next batch is fenced off, the new owner's commits.
+        var second = await _store.ClaimAsync(Partition);
+        Assert.Equal(10, second.NextOffsets[Topic]);
+        Assert.Equal(CommitOutcome.Fenced, await Commit(first.Epoch, expected: 10, next: 20, state: "a2", dueDay: 20_001));
+        await AssertStored(next: 10, state: "a1", dueDay: 20_000);
+        Assert.Equal(CommitOutcome.Committed, await Commit(second.Epoch, expected: 10, next: 30, state: "b1", dueDay: 20_002));
+        await AssertStored(next: 30, state: "b1", dueDay: 20_002);
+        Assert.Equal(1_700_000_000_030, (long)await _db.HashGetAsync(_store.Keys.Offsets(Partition), RedisKeys.WatermarkField(Topic)));
+    }
+
+    private Task<CommitOutcome> Commit(long epoch, long? expected, long next, string state, int dueDay) =>
+        _store.CommitAsync(Partition, epoch,
+            new Dictionary<string, long?> { [Topic] = expected },
+            [new(_store.Keys.Customer(Partition, "c-1"), state), new(_store.Keys.Customer(Partition, "c-2"), state + "'")],
+            [new HashEntry(RedisKeys.OffsetField(Topic), next), new HashEntry(RedisKeys.WatermarkField(Topic), 1_700_000_000_000 + next)],
+            [("c-1", dueDay)]);
+
+    private async Task AssertStored(long next, string state, int dueDay)
+    {
+        Assert.Equal(next, (long)await _db.HashGetAsync(_store.Keys.Offsets(Partition), RedisKeys.OffsetField(Topic)));
+        Assert.Equal(state, (string?)await _db.StringGetAsync(_store.Keys.Customer(Partition, "c-1")));
+        Assert.Equal(state + "'", (string?)await _db.StringGetAsync(_store.Keys.Customer(Partition, "c-2")));
+        Assert.Equal(dueDay, await _db.SortedSetScoreAsync(_store.Keys.Due(Partition), "c-1"));
+    }
+}
