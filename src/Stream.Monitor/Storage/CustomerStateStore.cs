@@ -5,7 +5,7 @@ namespace Stream.Monitor.Storage;
 
 /// <summary>
 /// Customer state and consumer progress in Redis. A partition's changed states and its next offsets are
-/// written in one MULTI/EXEC, fenced on the owner's epoch, so state and offsets never disagree and a
+/// written in one transaction, fenced on the owner's epoch, so state and offsets never disagree and a
 /// previous owner that lost its partition cannot overwrite the new owner's work.
 /// </summary>
 public sealed class CustomerStateStore(IConnectionMultiplexer redis, RedisKeys keys)
@@ -52,82 +52,59 @@ public sealed class CustomerStateStore(IConnectionMultiplexer redis, RedisKeys k
         return states;
     }
 
-    // One script, so the checks and every write are atomic and take one round trip. All keys share the
-    // partition's hash tag, so this also runs on Redis Cluster. KEYS: epoch, offsets, due, then one per state.
-    // ARGV: epoch, then m expected offsets (field, value or "" for none), then n progress pairs, then one
-    // state per customer key, then d due pairs (review day, customer id).
-    private const string CommitScript = """
-        if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-        local m = tonumber(ARGV[2])
-        for i = 0, m - 1 do
-            local current = redis.call('HGET', KEYS[2], ARGV[3 + 2 * i]) or ''
-            if current ~= ARGV[4 + 2 * i] then return -1 end
-        end
-        local base = 3 + 2 * m
-        local n = tonumber(ARGV[base])
-        if n > 0 then redis.call('HSET', KEYS[2], unpack(ARGV, base + 1, base + 2 * n)) end
-        base = base + 2 * n
-        -- States in MSETs of up to 500 keys: a SET per key took a third more script time.
-        local s = #KEYS - 3
-        for from = 0, s - 1, 500 do
-            local kv = {}
-            for i = from, math.min(from + 500, s) - 1 do
-                kv[#kv + 1] = KEYS[4 + i]
-                kv[#kv + 1] = ARGV[base + 1 + i]
-            end
-            redis.call('MSET', unpack(kv))
-        end
-        base = base + s
-        local d = tonumber(ARGV[base + 1])
-        for from = 0, d - 1, 500 do
-            local to = math.min(from + 500, d) - 1
-            redis.call('ZADD', KEYS[3], unpack(ARGV, base + 2 + 2 * from, base + 3 + 2 * to))
-        end
-        return 1
-        """;
-
     /// <summary>
     /// Writes changed states, next offsets, watermarks and review timers atomically, if <paramref name="epoch"/>
     /// still owns the partition and Redis holds exactly <paramref name="expectedOffsets"/> (the progress the
     /// previous batch left; a batch written without its predecessor would skip that batch's state changes).
     /// Nothing is written otherwise.
     /// </summary>
+    /// <remarks>
+    /// A transaction: WATCH the partition's epoch and progress, check them, then MULTI, HSET the progress, MSET
+    /// the states, ZADD the timers, EXEC, which writes nothing if another client changed a watched key after the
+    /// checks. All keys share the partition's hash tag, so this also runs on Redis Cluster. StackExchange.Redis
+    /// sends the checks and waits for their replies before MULTI, holding the connection's writer for that round
+    /// trip. A Lua script did the same in one round trip, but spent most of its time taking each state in as a
+    /// Lua string and handing it back to Redis (docs/adr/0005).
+    /// </remarks>
     public async Task<CommitOutcome> CommitAsync(int partition, long epoch, IReadOnlyDictionary<string, long?> expectedOffsets,
         IReadOnlyList<KeyValuePair<RedisKey, RedisValue>> states, IReadOnlyList<HashEntry> progress, IReadOnlyList<(string CustomerId, int Day)> due)
     {
-        var keys = new RedisKey[3 + states.Count];
-        var args = new RedisValue[4 + 2 * expectedOffsets.Count + 2 * progress.Count + states.Count + 2 * due.Count];
-        keys[0] = Keys.Epoch(partition);
-        keys[1] = Keys.Offsets(partition);
-        keys[2] = Keys.Due(partition);
-        var a = 0;
-        args[a++] = epoch;
-        args[a++] = expectedOffsets.Count;
+        var db = Db;
+        var epochKey = Keys.Epoch(partition);
+        var offsetsKey = Keys.Offsets(partition);
+        var transaction = db.CreateTransaction();
+        // Compared as the strings Redis holds (INCR and HSET store integers as their decimal text).
+        transaction.AddCondition(Condition.StringEqual(epochKey, Text(epoch)));
         foreach (var (topic, offset) in expectedOffsets)
         {
-            args[a++] = RedisKeys.OffsetField(topic);
-            args[a++] = offset is { } o ? o.ToString(System.Globalization.CultureInfo.InvariantCulture) : "";
+            var field = RedisKeys.OffsetField(topic);
+            transaction.AddCondition(offset is { } o ? Condition.HashEqual(offsetsKey, field, Text(o)) : Condition.HashNotExists(offsetsKey, field));
         }
-        args[a++] = progress.Count;
-        foreach (var entry in progress)
+        var writes = new List<Task>(3);
+        if (progress.Count > 0) writes.Add(transaction.HashSetAsync(offsetsKey, progress as HashEntry[] ?? [.. progress]));
+        if (states.Count > 0) writes.Add(transaction.StringSetAsync(states as KeyValuePair<RedisKey, RedisValue>[] ?? [.. states]));
+        if (due.Count > 0)
         {
-            args[a++] = entry.Name;
-            args[a++] = entry.Value;
+            var timers = new SortedSetEntry[due.Count];
+            for (var i = 0; i < timers.Length; i++) timers[i] = new SortedSetEntry(due[i].CustomerId, due[i].Day);
+            writes.Add(transaction.SortedSetAddAsync(Keys.Due(partition), timers));
         }
-        for (var i = 0; i < states.Count; i++)
+        bool committed;
+        try
         {
-            keys[3 + i] = states[i].Key;
-            args[a++] = states[i].Value;
+            committed = await transaction.ExecuteAsync();
         }
-        args[a++] = due.Count;
-        foreach (var (customerId, day) in due)
+        finally
         {
-            args[a++] = day;
-            args[a++] = customerId;
+            // A transaction that did not run cancels or fails its writes: nothing to report beyond its own outcome.
+            foreach (var write in writes) _ = write.ContinueWith(static t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
         }
-        var result = (long)await Db.ScriptEvaluateAsync(CommitScript, keys, args);
-        return result switch { 1 => CommitOutcome.Committed, 0 => CommitOutcome.Fenced, _ => CommitOutcome.OutOfSequence };
+        if (committed) return CommitOutcome.Committed;
+        // Which check failed: another owner's epoch, or progress this batch does not build on.
+        return (long?)await db.StringGetAsync(epochKey) == epoch ? CommitOutcome.OutOfSequence : CommitOutcome.Fenced;
     }
+
+    private static RedisValue Text(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Up to <paramref name="limit"/> customers of a partition whose review is due on or before <paramref name="throughDay"/>,
