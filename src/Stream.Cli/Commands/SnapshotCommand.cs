@@ -5,6 +5,7 @@ using StackExchange.Redis;
 using Stream.Core.Analytics;
 using Stream.Monitor.Snapshots;
 using Stream.Monitor.Storage;
+using Stream.Core.Text;
 
 namespace Stream.Cli.Commands;
 
@@ -36,7 +37,7 @@ internal static class SnapshotCommand
             var table = new Table().AddColumns("tier", "customers", "share of customers", "contribution", "share of value",
                 "share of expected 12-month value", "at churn risk", "value at risk");
             foreach (var t in snapshot.Tiers)
-                table.AddRow(t.Tier.ToString().ToLowerInvariant(), $"{t.Customers:N0}", $"{t.CustomerShare:P1}", $"{Stream.Core.Events.Money.FromUnits(t.ValueUnits):N2}",
+                table.AddRow(t.Tier.LowerName(), $"{t.Customers:N0}", $"{t.CustomerShare:P1}", $"{Stream.Core.Events.Money.FromUnits(t.ValueUnits):N2}",
                     $"{t.ValueShare:P1}", $"{t.ExpectedValueShare:P1}", $"{t.AtRisk:N0}", $"{Stream.Core.Events.Money.FromUnits(t.ValueAtRiskUnits):N2}");
             AnsiConsole.Write(table);
             AnsiConsole.MarkupLineInterpolated($"[green]{snapshot.Rows.Count:N0} customers written to {parse.GetValue(output)!.Name}[/]");

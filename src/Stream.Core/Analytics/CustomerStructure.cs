@@ -1,5 +1,6 @@
 using Stream.Core.Events;
 using Stream.Core.State;
+using Stream.Core.Text;
 
 namespace Stream.Core.Analytics;
 
@@ -23,14 +24,14 @@ public static class CustomerStructure
     public static IReadOnlyDictionary<string, IReadOnlyList<StructureGroup>> Build(IReadOnlyCollection<StructureMember> members) =>
         new Dictionary<string, IReadOnlyList<StructureGroup>>(StringComparer.Ordinal)
         {
-            ["type"] = Group(members, m => (m.Profile?.CustomerType ?? CustomerType.Unknown).ToString().ToLowerInvariant()),
+            ["type"] = Group(members, m => (m.Profile?.CustomerType ?? CustomerType.Unknown).LowerName()),
             ["region"] = Capped(Group(members, m => m.Profile?.Region ?? "unknown")),
             ["industry"] = Capped(Group(members, m => m.Profile?.Industry ?? "unknown")),
-            ["tier"] = Group(members, m => m.Tier.ToString().ToLowerInvariant()),
+            ["tier"] = Group(members, m => m.Tier.LowerName()),
             ["segment"] = Group(members, m => m.Segment?.DisplayName() ?? "none"),
-            ["stage"] = Group(members, m => m.Stage.ToString().ToLowerInvariant()),
-            ["potential"] = Group(members, m => m.Potential?.ToString().ToLowerInvariant() ?? "none"),
-            ["outlook"] = Group(members, m => m.Outlook?.ToString().ToLowerInvariant() ?? "none"),
+            ["stage"] = Group(members, m => m.Stage.LowerName()),
+            ["potential"] = Group(members, m => m.Potential?.LowerName() ?? "none"),
+            ["outlook"] = Group(members, m => m.Outlook?.LowerName() ?? "none"),
         };
 
     private static List<StructureGroup> Group(IEnumerable<StructureMember> members, Func<StructureMember, string> key) =>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Stream.Core.Text;
 
 namespace Stream.Core.Events;
 
@@ -220,12 +221,12 @@ public sealed class EventReader(EventLimits limits)
         if (f.CustomerId is null) return "customerId is required";
         if (f.OccurredAt is null) return "occurredAt is required";
         if (f.Type is not { } type) return "type is required";
-        if (type.Kind() != kind) return $"type '{type.WireName()}' does not belong on the {kind.ToString().ToLowerInvariant()} topic";
+        if (type.Kind() != kind) return $"type '{type.WireName()}' does not belong on the {kind.LowerName()} topic";
 
         // Properties of another contract are additional properties for this one.
         var foreign = f.Seen & ~Contract.AllowedMask(kind);
         if (foreign != 0)
-            return $"property '{Contract.Name((Contract.Property)System.Numerics.BitOperations.TrailingZeroCount(foreign))}' is not part of the {kind.ToString().ToLowerInvariant()} contract";
+            return $"property '{Contract.Name((Contract.Property)System.Numerics.BitOperations.TrailingZeroCount(foreign))}' is not part of the {kind.LowerName()} contract";
 
         return type switch
         {

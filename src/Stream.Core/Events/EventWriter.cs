@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using Stream.Core.Text;
 
 namespace Stream.Core.Events;
 
@@ -26,7 +27,7 @@ public static class EventWriter
 
         WriteIfSet(w, "channel"u8, ev.Channel);
         if (ev.DurationSeconds is { } duration) w.WriteNumber("durationSeconds"u8, duration);
-        if (ev.ComplaintCategory is { } category) w.WriteString("complaintCategory"u8, category.ToString().ToLowerInvariant());
+        if (ev.ComplaintCategory is { } category) w.WriteString("complaintCategory"u8, category.LowerName());
         if (ev.Resolved is { } resolved) w.WriteBoolean("resolved"u8, resolved);
         if (ev.Nps is { } nps) w.WriteNumber("nps"u8, nps);
 
@@ -39,7 +40,7 @@ public static class EventWriter
         if (ev.Quantity is { } quantity) w.WriteNumber("quantity"u8, quantity);
         if (ev.Margin is { } margin) w.WriteNumber("margin"u8, margin);
 
-        if (ev.CustomerType is { } customerType) w.WriteString("customerType"u8, customerType.ToString().ToLowerInvariant());
+        if (ev.CustomerType is { } customerType) w.WriteString("customerType"u8, customerType.LowerName());
         WriteIfSet(w, "industry"u8, ev.Industry);
         WriteIfSet(w, "region"u8, ev.Region);
         if (ev.SignupDate is { } signup) w.WriteString("signupDate"u8, FormatDate(signup));

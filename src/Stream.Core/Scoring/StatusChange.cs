@@ -3,6 +3,7 @@ using System.IO.Hashing;
 using System.Text;
 using Stream.Core.Analytics;
 using Stream.Core.State;
+using Stream.Core.Text;
 
 namespace Stream.Core.Scoring;
 
@@ -46,9 +47,9 @@ public sealed record StatusChange(
     {
         if (previous is not { } p || p == current) return;
         var found = new List<(StatusChangeKind Kind, string Before, string After)>(2);
-        if (p.Stage != current.Stage) found.Add((StatusChangeKind.Stage, Name(p.Stage), Name(current.Stage)));
+        if (p.Stage != current.Stage) found.Add((StatusChangeKind.Stage, p.Stage.LowerName(), current.Stage.LowerName()));
         if (p.Segment is { } ps && current.Segment is { } cs && ps != cs) found.Add((StatusChangeKind.Segment, ps.DisplayName(), cs.DisplayName()));
-        if (p.Tier is { } pt && current.Tier is { } ct && pt != ct) found.Add((StatusChangeKind.Tier, Name(pt), Name(ct)));
+        if (p.Tier is { } pt && current.Tier is { } ct && pt != ct) found.Add((StatusChangeKind.Tier, pt.LowerName(), ct.LowerName()));
         if (p.ChurnRisk != current.ChurnRisk) found.Add((StatusChangeKind.ChurnRisk, Risk(p.ChurnRisk), Risk(current.ChurnRisk)));
         if (found.Count == 0) return;
 
@@ -65,8 +66,6 @@ public sealed record StatusChange(
         foreach (var (kind, before, after) in found)
             changes.Add(new StatusChange(customerId, kind, before, after, asOfDay, model?.Version, current.Tier, evidence, SuggestedActions.For(kind, current)));
     }
-
-    private static string Name<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
 
     private static string Risk(bool atRisk) => atRisk ? "at_risk" : "not_at_risk";
 }

@@ -2,6 +2,7 @@ using Stream.Core.Analytics;
 using Stream.Core.Events;
 using Stream.Core.Scoring;
 using Stream.Core.State;
+using Stream.Core.Text;
 
 namespace Stream.Monitor.Api;
 
@@ -30,7 +31,7 @@ public sealed record CustomerView(
         var day = EpochDays.Of(DateOnly.FromDateTime(asOf.UtcDateTime));
         var signals = CustomerSignals.Of(s, day, options);
         var status = CustomerReview.Status(s, day, model, options);
-        return From(customerId, s, DateOnly.FromDateTime(asOf.UtcDateTime), Lifecycle.Classify(s, day, signals, options).ToString().ToLowerInvariant(), signals,
+        return From(customerId, s, DateOnly.FromDateTime(asOf.UtcDateTime), Lifecycle.Classify(s, day, signals, options).LowerName(), signals,
             StatusView.Of(status, model), CustomerScores.Of(s, day, model), ReviewView.Of(s.Review));
     }
 
@@ -45,7 +46,7 @@ public sealed record CustomerView(
         s.PurchaseDays.DistinctDays,
         s.PurchaseDays.DistinctDays > 0 ? EpochDays.ToDate(s.PurchaseDays.FirstDay) : null,
         s.PurchaseDays.DistinctDays > 0 ? EpochDays.ToDate(s.PurchaseDays.LastDay) : null,
-        s.Profile is { } p ? new ProfileView(p.CustomerType.ToString().ToLowerInvariant(), p.Industry, p.Region, p.SignupDate) : null,
+        s.Profile is { } p ? new ProfileView(p.CustomerType.LowerName(), p.Industry, p.Region, p.SignupDate) : null,
         asOf,
         stage,
         signals,
@@ -60,14 +61,14 @@ public sealed record ProfileView(string CustomerType, string? Industry, string? 
 public sealed record StatusView(string Stage, string? Segment, string? Tier, bool ChurnRisk, long? ModelVersion)
 {
     public static StatusView Of(CustomerStatus s, PopulationModel? model) =>
-        new(s.Stage.ToString().ToLowerInvariant(), s.Segment?.DisplayName(), s.Tier?.ToString().ToLowerInvariant(), s.ChurnRisk, model?.Version);
+        new(s.Stage.LowerName(), s.Segment?.DisplayName(), s.Tier?.LowerName(), s.ChurnRisk, model?.Version);
 }
 
 /// <summary>The last review the pipeline committed (it published changes against this status) and when the next is due.</summary>
 public sealed record ReviewView(DateOnly ReviewedAsOf, DateOnly NextReview, string Stage, string? Segment, string? Tier, bool ChurnRisk)
 {
     public static ReviewView? Of(ReviewRecord r) => CustomerStatus.Unpack(r.StatusCode) is { } s
-        ? new(EpochDays.ToDate(r.ReviewedDay), EpochDays.ToDate(r.NextReviewDay), s.Stage.ToString().ToLowerInvariant(), s.Segment?.DisplayName(),
-            s.Tier?.ToString().ToLowerInvariant(), s.ChurnRisk)
+        ? new(EpochDays.ToDate(r.ReviewedDay), EpochDays.ToDate(r.NextReviewDay), s.Stage.LowerName(), s.Segment?.DisplayName(),
+            s.Tier?.LowerName(), s.ChurnRisk)
         : null;
 }

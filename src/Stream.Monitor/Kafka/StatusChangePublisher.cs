@@ -6,6 +6,7 @@ using Confluent.Kafka;
 using Stream.Core.Analytics;
 using Stream.Core.Events;
 using Stream.Core.Scoring;
+using Stream.Core.Text;
 
 namespace Stream.Monitor.Kafka;
 
@@ -35,7 +36,7 @@ public sealed class StatusChangePublisher(DeliveryTracker deliveries, string top
             if (c.Previous is null) w.WriteNull("previous");
             else w.WriteString("previous", c.Previous);
             w.WriteString("current", c.Current);
-            if (c.Tier is { } tier) w.WriteString("tier", tier.ToString().ToLowerInvariant());
+            if (c.Tier is { } tier) w.WriteString("tier", tier.LowerName());
             if (c.ModelVersion is { } version) w.WriteNumber("modelVersion", version);
             if (c.SuggestedAction is { } action) w.WriteString("suggestedAction", action);
             w.WriteStartObject("evidence");

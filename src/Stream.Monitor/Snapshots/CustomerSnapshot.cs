@@ -4,6 +4,7 @@ using Stream.Core.Events;
 using Stream.Core.Scoring;
 using Stream.Core.State;
 using Stream.Monitor.Storage;
+using Stream.Core.Text;
 
 namespace Stream.Monitor.Snapshots;
 
@@ -88,7 +89,7 @@ public static class CustomerSnapshot
                 : ",,,,,,,,,,,,";
             var g = row.Signals;
             await output.WriteLineAsync(string.Join(',', row.CustomerId, rfm,
-                row.Tier.ToString().ToLowerInvariant(), row.Stage.ToString().ToLowerInvariant(),
+                row.Tier.LowerName(), row.Stage.LowerName(),
                 g.Purchases30d.ToString(CultureInfo.InvariantCulture), g.Purchases90d.ToString(CultureInfo.InvariantCulture),
                 g.Purchases365d.ToString(CultureInfo.InvariantCulture), Money.FromUnits(g.NetSpend365dUnits).ToString("0.00", CultureInfo.InvariantCulture),
                 g.Interactions7d.ToString(CultureInfo.InvariantCulture), g.EngagementRatio?.ToString("0.###", CultureInfo.InvariantCulture) ?? "",
@@ -96,7 +97,7 @@ public static class CustomerSnapshot
                 row.Value?.ProbabilityAlive.ToString("R", CultureInfo.InvariantCulture) ?? "",
                 row.Value?.ExpectedPurchases90d.ToString("R", CultureInfo.InvariantCulture) ?? "",
                 row.Value?.Clv12m.ToString("R", CultureInfo.InvariantCulture) ?? "",
-                row.Potential?.ToString().ToLowerInvariant() ?? "", row.Outlook?.ToString().ToLowerInvariant() ?? ""));
+                row.Potential?.LowerName() ?? "", row.Outlook?.LowerName() ?? ""));
         }
     }
 

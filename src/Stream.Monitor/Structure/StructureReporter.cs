@@ -6,6 +6,7 @@ using Stream.Monitor.Configuration;
 using Stream.Monitor.Ingest;
 using Stream.Monitor.Snapshots;
 using Stream.Monitor.Storage;
+using Stream.Core.Text;
 
 namespace Stream.Monitor.Structure;
 
@@ -86,7 +87,7 @@ public sealed class StructureReporter(
         _published.UnionWith(current);
         foreach (var t in snapshot.Tiers)
         {
-            var tier = t.Tier.ToString().ToLowerInvariant();
+            var tier = t.Tier.LowerName();
             _expectedValue.WithLabels(tier).Set(t.ExpectedValue);
             _atRisk.WithLabels(tier).Set(t.AtRisk);
             _valueAtRisk.WithLabels(tier).Set((double)Money.FromUnits(t.ValueAtRiskUnits));
