@@ -267,7 +267,7 @@ public sealed class EventReader(EventLimits limits)
         var rawLength = r.HasValueSequence ? r.ValueSequence.Length : r.ValueSpan.Length;
         var copy = rawLength <= buffer.Length ? null : r.GetString()!;
         ReadOnlySpan<char> id = copy is null ? buffer[..r.CopyString(buffer)] : copy;
-        if (id.Length < 1 || id.Length > MaxLabelLength) return $"{name} must be 1–{MaxLabelLength} characters";
+        if (id.Length < 1 || id.Length > MaxLabelLength) return LengthError(name, 1, MaxLabelLength);
         if (!IsCustomerId(id)) return "customerId may hold only letters, digits and . _ : @ - and must start with a letter or digit";
         value = known is not null && id.SequenceEqual(known) ? known : copy ?? new string(id);
         return null;
@@ -306,11 +306,13 @@ public sealed class EventReader(EventLimits limits)
         value = null;
         if (r.TokenType != JsonTokenType.String) return $"{name} must be a string";
         var s = r.GetString()!;
-        if (s.Length < min || s.Length > max)
-            return min == max ? $"{name} must be {min} characters" : $"{name} must be {min}–{max} characters";
+        if (s.Length < min || s.Length > max) return LengthError(name, min, max);
         value = s;
         return null;
     }
+
+    private static string LengthError(string name, int min, int max) =>
+        min == max ? $"{name} must be {min} characters" : $"{name} must be {min}–{max} characters";
 
     private static string? ReadInt(ref Utf8JsonReader r, string name, int min, int max, out int? value)
     {

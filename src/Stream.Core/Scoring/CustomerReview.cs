@@ -32,15 +32,11 @@ public static class CustomerReview
         s.Windows.NetSpend(asOfDay, o.TierValueDays);
 
     /// <summary>P(alive) of a repeat buyer; null for a one-time buyer (whose P(alive) is 1 by convention) or without a model.</summary>
-    public static double? ProbabilityAlive(CustomerState s, int asOfDay, PopulationModel? model)
-    {
-        var days = s.PurchaseDays;
-        if (model?.Churn is not { } churn || days.DistinctDays < 2) return null;
-        // CustomerScores.Summary's x, t_x and T without the mean spend, which P(alive) does not read and which
-        // costs a decimal division: the timer search below evaluates this several times per review.
-        return BgNbd.ProbabilityAlive(churn, new RepeatPurchaseSummary(
-            days.DistinctDays - 1, days.LastDay - days.FirstDay, Math.Max(asOfDay, days.LastDay) - days.FirstDay, 0));
-    }
+    /// <remarks>The summary without the mean spend: the timer search below evaluates this several times per review.</remarks>
+    public static double? ProbabilityAlive(CustomerState s, int asOfDay, PopulationModel? model) =>
+        model?.Churn is { } churn && RepeatPurchaseSummaries.Timing(s, Math.Max(asOfDay, s.PurchaseDays.LastDay)) is { Frequency: > 0 } m
+            ? BgNbd.ProbabilityAlive(churn, m)
+            : null;
 
     /// <summary>
     /// The first day after <paramref name="asOfDay"/> on which <see cref="Status"/> may differ, were no event to

@@ -55,21 +55,25 @@ public sealed class ActivityWindows
     /// </summary>
     public long Sum(WindowCounter counter, int asOfDay, int windowDays)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(windowDays, 1);
-        if (windowDays <= DailyLength) return Daily.Sum(counter, asOfDay, windowDays);
-        var weeks = (windowDays + 6) / 7;
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(weeks, WeeklyLength, nameof(windowDays));
-        return Weekly.Sum(counter, WeekOf(asOfDay), weeks);
+        var (ring, last, count) = Window(asOfDay, windowDays);
+        return ring.Sum(counter, last, count);
     }
 
     /// <summary>Spend less refunds over the window (as <see cref="Sum"/>): what RFM monetary, spend trends and value tiers read.</summary>
     public long NetSpend(int asOfDay, int windowDays)
     {
+        var (ring, last, count) = Window(asOfDay, windowDays);
+        return ring.Difference(WindowCounter.SpendUnits, WindowCounter.RefundUnits, last, count);
+    }
+
+    /// <summary>The ring and buckets <c>(last − count, last]</c> that a window of <paramref name="windowDays"/> ending on <paramref name="asOfDay"/> reads.</summary>
+    private (BucketRing Ring, int Last, int Count) Window(int asOfDay, int windowDays)
+    {
         ArgumentOutOfRangeException.ThrowIfLessThan(windowDays, 1);
-        if (windowDays <= DailyLength) return Daily.Difference(WindowCounter.SpendUnits, WindowCounter.RefundUnits, asOfDay, windowDays);
+        if (windowDays <= DailyLength) return (Daily, asOfDay, windowDays);
         var weeks = (windowDays + 6) / 7;
         ArgumentOutOfRangeException.ThrowIfGreaterThan(weeks, WeeklyLength, nameof(windowDays));
-        return Weekly.Difference(WindowCounter.SpendUnits, WindowCounter.RefundUnits, WeekOf(asOfDay), weeks);
+        return (Weekly, WeekOf(asOfDay), weeks);
     }
 
     /// <summary>Spend less refunds over the <paramref name="weeks"/> whole weeks before the <paramref name="weeks"/> ending with the week of <paramref name="asOfDay"/>.</summary>

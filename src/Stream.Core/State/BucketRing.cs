@@ -78,29 +78,29 @@ public sealed class BucketRing(int length)
     /// <summary>The counter summed over buckets <c>(last − count, last]</c> that the ring still holds.</summary>
     public long Sum(WindowCounter counter, int last, int count)
     {
+        var (start, end) = Range(last, count);
         long sum = 0;
-        var from = last - count + 1;
-        for (var i = _count - 1; i >= 0; i--)
-        {
-            var bucket = BucketAt(i);
-            if (bucket < from) break;
-            if (bucket <= last) sum += CounterAt(i, counter);
-        }
+        for (var i = start; i < end; i++) sum += CounterAt(i, counter);
         return sum;
     }
 
     /// <summary><paramref name="counter"/> less <paramref name="less"/>, summed over buckets <c>(last − count, last]</c> in one pass.</summary>
     public long Difference(WindowCounter counter, WindowCounter less, int last, int count)
     {
+        var (start, end) = Range(last, count);
         long sum = 0;
-        var from = last - count + 1;
-        for (var i = _count - 1; i >= 0; i--)
-        {
-            var bucket = BucketAt(i);
-            if (bucket < from) break;
-            if (bucket <= last) sum += CounterAt(i, counter) - CounterAt(i, less);
-        }
+        for (var i = start; i < end; i++) sum += CounterAt(i, counter) - CounterAt(i, less);
         return sum;
+    }
+
+    /// <summary>Indexes <c>[start, end)</c> of the kept buckets numbered <c>(last − count, last]</c>, found from the newest.</summary>
+    private (int Start, int End) Range(int last, int count)
+    {
+        var end = _count;
+        while (end > 0 && BucketAt(end - 1) > last) end--;
+        var start = end;
+        while (start > 0 && BucketAt(start - 1) > last - count) start--;
+        return (start, end);
     }
 
     /// <summary>Bit i set: counter <paramref name="a"/> or <paramref name="b"/> of the i-th bucket is non-zero.</summary>
