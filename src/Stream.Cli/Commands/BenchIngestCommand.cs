@@ -44,19 +44,30 @@ internal static class BenchIngestCommand
             Description = "linger.ms of the producer that writes the events before both runs (default: the SDK's). The mock cluster finds a fetch's "
                 + "start by walking the partition's message sets, so fewer, larger sets cost it less CPU on the cores both runs share",
         };
+        var rounds = new Option<int>("--rounds")
+        {
+            Description = "Ceiling and pipeline runs, alternated over the same produced events (each pipeline run a fresh monitor with its own "
+                + "consumer group and Redis keys); the ratio reported is the median of the rounds' ratios, so that one run's luck on a busy machine does not decide it",
+            DefaultValueFactory = _ => 3,
+        };
+        rounds.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1) r.AddError("--rounds must be at least 1");
+        });
         var command = new Command("ingest", "Ingest throughput against its consume+deserialise ceiling, and Redis bytes per customer")
         {
-            events, customers, partitions, seed, redis, warmup, timeline, allocations, lingerMs,
+            events, customers, partitions, seed, redis, warmup, timeline, allocations, lingerMs, rounds,
         };
         command.SetAction(async (parse, ct) => await Run(parse.GetValue(events), parse.GetValue(customers), parse.GetValue(partitions),
-            parse.GetValue(seed), parse.GetValue(redis), parse.GetValue(warmup), parse.GetValue(timeline), parse.GetValue(allocations), parse.GetValue(lingerMs), ct));
+            parse.GetValue(seed), parse.GetValue(redis), parse.GetValue(warmup), parse.GetValue(timeline), parse.GetValue(allocations), parse.GetValue(lingerMs),
+            parse.GetValue(rounds), ct));
         return command;
     }
 
     /// <summary>Monitor starts in the warm-up: with one, the JIT took 0.58–0.91 s of CPU during the measured run; with three, 0.14–0.25 s (3 runs each).</summary>
     private const int WarmupStarts = 3;
 
-    private static async Task<int> Run(int events, int customers, int partitions, int seed, string? redis, int warmup, bool timeline, bool allocations, int? lingerMs, CancellationToken ct)
+    private static async Task<int> Run(int events, int customers, int partitions, int seed, string? redis, int warmup, bool timeline, bool allocations, int? lingerMs, int rounds, CancellationToken ct)
     {
         if (warmup > 0)
         {
@@ -64,7 +75,7 @@ internal static class BenchIngestCommand
             // (its tiering thread took 12% of the CPU during a cold 1M-event pipeline run). Its own stack: nothing is left behind.
             using var warm = new EmbeddedStack(partitions, redis: null, preferRedisServer: true);
             Produce(warm, warmup, customers, seed + 1, lingerMs);
-            MeasureCeiling(warm, warmup, timeline: false);
+            MeasureCeiling(warm, warmup, timeline: false, "bench-ceiling");
             // Small batches: the runtime promotes hot code only after 100 ms without new code to compile, so
             // the warm-up must repeat the same flush many times, not run two large ones. Several monitor starts
             // (each its own group and keys, so each reads everything): code that runs a few times per start (the
@@ -87,44 +98,94 @@ internal static class BenchIngestCommand
 
         var (produceRate, customerCount) = Produce(stack, events, customers, seed, lingerMs);
         EnsureNothingTruncated(stack, events);
-        var (ceiling, ceilingCpu, ceilingAllocated) = MeasureCeiling(stack, events, timeline);
-        var memoryBefore = await UsedMemory(stack.Redis);
-        var redisCpuBefore = await RedisCpuSeconds(stack.Redis);
-        using var sampler = allocations ? new AllocationSampler() : null;
-        var (pipeline, steady, reviews, changes, gc, pipelineCpu) = await MeasurePipeline(stack, events, timeline, ct);
-        sampler?.Dispose();
-        var redisCpuAfter = await RedisCpuSeconds(stack.Redis);
-        double? redisCpu = redisCpuBefore is { } c0 && redisCpuAfter is { } c1 ? (c1 - c0) * 1e6 / events : null;
-        var memoryAfter = await UsedMemory(stack.Redis);
-        var (stored, meanValue) = await StoredStateSizes(stack.Redis);
-        // Garnet reports no used_memory: the figure is only for a real redis-server.
-        double? bytesPerCustomer = memoryBefore is { } before && memoryAfter is { } after ? (after - before) / (double)Math.Max(1, stored) : null;
+        var results = new List<Round>();
+        long stored = 0;
+        double meanValue = 0;
+        double? bytesPerCustomer = null;
+        for (var round = 0; round < rounds; round++)
+        {
+            if (rounds > 1) Console.Error.WriteLine($"round {round + 1} of {rounds}");
+            var ceiling = MeasureCeiling(stack, events, timeline, $"bench-ceiling-{round}");
+            var memoryBefore = await UsedMemory(stack.Redis);
+            var redisCpuBefore = await RedisCpuSeconds(stack.Redis);
+            // The first round keeps the monitor's own group and keys; later ones read everything again under their own.
+            var settings = round == 0 ? null : new Dictionary<string, string?>
+            {
+                ["Stream:Kafka:GroupId"] = $"bench-round-{round}",
+                ["Stream:Redis:KeyPrefix"] = $"round{round}",
+            };
+            using var sampler = allocations && round == 0 ? new AllocationSampler() : null;
+            var pipeline = await MeasurePipeline(stack, events, timeline, ct, settings);
+            sampler?.Dispose();
+            var redisCpuAfter = await RedisCpuSeconds(stack.Redis);
+            double? redisCpu = redisCpuBefore is { } c0 && redisCpuAfter is { } c1 ? (c1 - c0) * 1e6 / events : null;
+            results.Add(new Round(ceiling, pipeline, redisCpu));
+            if (round == 0)
+            {
+                var memoryAfter = await UsedMemory(stack.Redis);
+                (stored, meanValue) = await StoredStateSizes(stack.Redis);
+                // Garnet reports no used_memory: the figure is only for a real redis-server.
+                bytesPerCustomer = memoryBefore is { } before && memoryAfter is { } after ? (after - before) / (double)Math.Max(1, stored) : null;
+                if (sampler is not null) WriteAllocations(sampler.BytesByType, events);
+            }
+        }
         var perCustomer = bytesPerCustomer is { } b ? $"{b:N0} bytes" : "n/a (store reports no used_memory)";
 
-        var table = new Table().AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
+        if (rounds > 1)
+        {
+            var byRound = new Table().AddColumn("round").AddColumn(new TableColumn("ceiling").RightAligned()).AddColumn(new TableColumn("pipeline").RightAligned())
+                .AddColumn(new TableColumn("ratio").RightAligned()).AddColumn(new TableColumn("steady").RightAligned())
+                .AddColumn(new TableColumn("CPU µs/event: ceiling / monitor + redis").RightAligned());
+            for (var i = 0; i < results.Count; i++)
+            {
+                var r = results[i];
+                byRound.AddRow($"{i + 1}", $"{r.Ceiling.Rate:N0}/s", $"{r.Pipeline.Rate:N0}/s", $"{r.Ratio:P1}", $"{r.Pipeline.SteadyRate / r.Ceiling.Rate:P1}",
+                    $"{r.Ceiling.CpuMicrosPerEvent:F2} / {r.Pipeline.CpuMicrosPerEvent:F2} + {Format(r.RedisCpu)}");
+            }
+            AnsiConsole.Write(byRound);
+        }
+        // The round whose ratio is the median (the lower middle one for an even count) stands for the run.
+        var median = results.OrderBy(r => r.Ratio).ElementAt((results.Count - 1) / 2);
+        var (ceilingRun, pipelineRun) = (median.Ceiling, median.Pipeline);
+        var table = new Table().AddColumn(rounds > 1 ? $"measure (the median round of {rounds})" : "measure").AddColumn(new TableColumn("value").RightAligned());
         table.AddRow("events", $"{events:N0}");
         table.AddRow("customers (stored states)", $"{customerCount:N0} ({stored:N0})");
         table.AddRow("produce rate", $"{produceRate:N0} events/s");
-        table.AddRow("ceiling: consume + deserialise", $"{ceiling:N0} events/s");
-        table.AddRow("pipeline: to Redis, offsets committed", $"{pipeline:N0} events/s");
-        table.AddRow("pipeline / ceiling", $"{pipeline / ceiling:P1}");
-        table.AddRow("pipeline after the first 30% (steady state)", $"{steady:N0} events/s ({steady / ceiling:P1})");
-        table.AddRow("customer reviews / status changes published", $"{reviews:N0} / {changes:N0}");
+        table.AddRow("ceiling: consume + deserialise", $"{ceilingRun.Rate:N0} events/s");
+        table.AddRow("pipeline: to Redis, offsets committed", $"{pipelineRun.Rate:N0} events/s");
+        table.AddRow("pipeline / ceiling", $"{median.Ratio:P1}");
+        if (rounds > 1) table.AddRow("pipeline / ceiling, all rounds", string.Join("  ", results.Select(r => r.Ratio.ToString("P1", CultureInfo.InvariantCulture))));
+        table.AddRow("pipeline after the first 30% (steady state)", $"{pipelineRun.SteadyRate:N0} events/s ({pipelineRun.SteadyRate / ceilingRun.Rate:P1})");
+        table.AddRow("customer reviews / status changes published", $"{pipelineRun.Reviews:N0} / {pipelineRun.Changes:N0}");
         // CPU time is what the two runs cost, whatever else the machine was doing meanwhile.
         table.AddRow("CPU per event: ceiling / pipeline (monitor process + redis-server)",
-            $"{ceilingCpu:F2} µs / {pipelineCpu:F2} + {(redisCpu is { } rc ? rc.ToString("F2", CultureInfo.InvariantCulture) : "n/a")} µs");
-        table.AddRow("allocated per event (whole process): ceiling / pipeline", $"{ceilingAllocated:N0} / {gc.BytesPerEvent:N0} bytes");
-        table.AddRow("pipeline GC pauses", $"{gc.PausedShare:P1} of the run");
+            $"{ceilingRun.CpuMicrosPerEvent:F2} µs / {pipelineRun.CpuMicrosPerEvent:F2} + {Format(median.RedisCpu)} µs");
+        table.AddRow("allocated per event (whole process): ceiling / pipeline", $"{ceilingRun.AllocatedPerEvent:N0} / {pipelineRun.Gc.BytesPerEvent:N0} bytes");
+        table.AddRow("pipeline GC pauses", $"{pipelineRun.Gc.PausedShare:P1} of the run");
         table.AddRow("Redis used_memory per customer", perCustomer);
         table.AddRow("mean encoded state", $"{meanValue:N0} bytes");
         AnsiConsole.Write(table);
-        if (sampler is not null) WriteAllocations(sampler.BytesByType, events);
-        Console.WriteLine($"bench-ingest events={events} ceiling_eps={ceiling:F0} pipeline_eps={pipeline:F0} ratio={pipeline / ceiling:F3} steady_eps={steady:F0} steady_ratio={steady / ceiling:F3} " +
-            $"redis_bytes_per_customer={bytesPerCustomer?.ToString("F0", CultureInfo.InvariantCulture) ?? "na"} mean_state_bytes={meanValue:F0} reviews={reviews} changes={changes} " +
-            $"ceiling_alloc_bytes_per_event={ceilingAllocated:F0} alloc_bytes_per_event={gc.BytesPerEvent:F0} gc_pause_share={gc.PausedShare:F3} " +
-            $"ceiling_cpu_us={ceilingCpu:F2} pipeline_cpu_us={pipelineCpu:F2} redis_cpu_us={redisCpu?.ToString("F2", CultureInfo.InvariantCulture) ?? "na"}");
+        Console.WriteLine($"bench-ingest events={events} rounds={rounds} ceiling_eps={ceilingRun.Rate:F0} pipeline_eps={pipelineRun.Rate:F0} ratio={median.Ratio:F3} " +
+            $"ratios={string.Join(",", results.Select(r => r.Ratio.ToString("F3", CultureInfo.InvariantCulture)))} " +
+            $"pipeline_eps_all={string.Join(",", results.Select(r => r.Pipeline.Rate.ToString("F0", CultureInfo.InvariantCulture)))} " +
+            $"steady_eps={pipelineRun.SteadyRate:F0} steady_ratio={pipelineRun.SteadyRate / ceilingRun.Rate:F3} " +
+            $"redis_bytes_per_customer={bytesPerCustomer?.ToString("F0", CultureInfo.InvariantCulture) ?? "na"} mean_state_bytes={meanValue:F0} reviews={pipelineRun.Reviews} changes={pipelineRun.Changes} " +
+            $"ceiling_alloc_bytes_per_event={ceilingRun.AllocatedPerEvent:F0} alloc_bytes_per_event={pipelineRun.Gc.BytesPerEvent:F0} gc_pause_share={pipelineRun.Gc.PausedShare:F3} " +
+            $"ceiling_cpu_us={ceilingRun.CpuMicrosPerEvent:F2} pipeline_cpu_us={pipelineRun.CpuMicrosPerEvent:F2} redis_cpu_us={median.RedisCpu?.ToString("F2", CultureInfo.InvariantCulture) ?? "na"}");
         return 0;
     }
+
+    private static string Format(double? micros) => micros is { } m ? m.ToString("F2", CultureInfo.InvariantCulture) : "n/a";
+
+    /// <summary>One ceiling run and the pipeline run after it, with redis-server's CPU per event during the pipeline run.</summary>
+    private sealed record Round(CeilingRun Ceiling, PipelineRun Pipeline, double? RedisCpu)
+    {
+        public double Ratio => Pipeline.Rate / Ceiling.Rate;
+    }
+
+    private sealed record CeilingRun(double Rate, double CpuMicrosPerEvent, double AllocatedPerEvent);
+
+    private sealed record PipelineRun(double Rate, double SteadyRate, long Reviews, long Changes, GcCost Gc, double CpuMicrosPerEvent);
 
     private static (double Rate, int Customers) Produce(EmbeddedStack stack, int events, int customers, int seed, int? lingerMs)
     {
@@ -175,10 +236,10 @@ internal static class BenchIngestCommand
     }
 
     /// <summary>A consumer configured like the monitor's that only deserialises and validates: the ceiling.</summary>
-    private static (double Rate, double CpuMicrosPerEvent, double AllocatedPerEvent) MeasureCeiling(EmbeddedStack stack, int events, bool timeline)
+    private static CeilingRun MeasureCeiling(EmbeddedStack stack, int events, bool timeline, string groupId)
     {
         SettleHeap();
-        var factory = new KafkaClientFactory(Options.Create(new KafkaOptions { BootstrapServers = stack.Kafka.BootstrapServers, GroupId = "bench-ceiling" }));
+        var factory = new KafkaClientFactory(Options.Create(new KafkaOptions { BootstrapServers = stack.Kafka.BootstrapServers, GroupId = groupId }));
         var arena = new RecordArena();
         using var consumer = factory.CreateConsumer(arena, _ => { });
         consumer.Subscribe(stack.Topics.Inputs);
@@ -211,10 +272,10 @@ internal static class BenchIngestCommand
         var allocated = (GC.GetTotalAllocatedBytes() - allocatedBefore) / (double)events;
         consumer.Close();
         if (valid != events) throw new InvalidOperationException($"{events - valid} events failed validation in the ceiling run");
-        return (events / elapsed, cpu, allocated);
+        return new CeilingRun(events / elapsed, cpu, allocated);
     }
 
-    private static async Task<(double Rate, double SteadyRate, long Reviews, long Changes, GcCost Gc, double CpuMicrosPerEvent)> MeasurePipeline(EmbeddedStack stack, int events, bool timeline, CancellationToken ct,
+    private static async Task<PipelineRun> MeasurePipeline(EmbeddedStack stack, int events, bool timeline, CancellationToken ct,
         Dictionary<string, string?>? settings = null)
     {
         SettleHeap();
@@ -252,7 +313,7 @@ internal static class BenchIngestCommand
         var rate = events / elapsed.TotalSeconds;
         var steadyRate = (events - steady!.Value.Committed) / (elapsed - steady.Value.At).TotalSeconds;
         await monitor.StopAsync(ct);
-        return (rate, steadyRate, status.ReviewsCommitted, status.ChangesPublished, gc, cpu);
+        return new PipelineRun(rate, steadyRate, status.ReviewsCommitted, status.ChangesPublished, gc, cpu);
     }
 
     private static void WriteAllocations(IReadOnlyDictionary<string, long> bytesByType, int events)
