@@ -37,9 +37,10 @@ internal sealed class OwnedPartition
     private Dictionary<string, long> _flushNext = new(StringComparer.Ordinal);
     // Events waiting for their customer's state to load.
     private readonly List<(CustomerEntry Entry, CustomerEvent Event, long RecordAtMs)> _read = [];
-    private List<CustomerEntry> _dirty = [];
-    private List<CustomerEntry> _loading = [];
-    private List<CustomerEntry> _due = [];
+    // Cleared, not replaced, after each batch: they keep their capacity for the next.
+    private readonly List<CustomerEntry> _dirty = [];
+    private readonly List<CustomerEntry> _loading = [];
+    private readonly List<CustomerEntry> _due = [];
     private List<(string CustomerId, int Day)> _dueUpdates = [];
     private readonly Action _markReviewsDue;
 
@@ -248,7 +249,7 @@ internal sealed class OwnedPartition
     public void CompleteLoading(CustomerState?[] states)
     {
         for (var i = 0; i < _loading.Count; i++) _loading[i].State = states[i] ?? new CustomerState();
-        _loading = [];
+        _loading.Clear();
     }
 
     /// <summary>Applies the events <see cref="ReadTaken"/> left waiting for loads, in arrival order. Call after <see cref="CompleteLoading"/>.</summary>
@@ -297,7 +298,7 @@ internal sealed class OwnedPartition
             // Customers with events this batch were reviewed above.
             if (!entry.Dirty && ReviewCustomer(entry, touched: false, today, model, options, changes)) byTimer++;
         }
-        _due = [];
+        _due.Clear();
         return (byEvent, byTimer);
     }
 
@@ -392,7 +393,7 @@ internal sealed class OwnedPartition
         var expected = _flushNext.Keys.ToDictionary(t => t, t => _sealedNext.TryGetValue(t, out var n) ? n : (long?)null, StringComparer.Ordinal);
         foreach (var (topic, next) in _flushNext) _sealedNext[topic] = next;
         var sealedBatch = new SealedBatch(this, expected, states, rented, [.. progress], _flushNext, Flushing, _dueUpdates);
-        _dirty = [];
+        _dirty.Clear();
         _dueUpdates = [];
         Flushing = new BatchOutcome();
         return sealedBatch;

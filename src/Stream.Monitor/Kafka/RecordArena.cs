@@ -88,7 +88,8 @@ public sealed class RecordArena : IDeserializer<RecordBytes>
     private void NextChunk()
     {
         if (_chunk is not null) _used.Add(_chunk);
-        _chunk = _free.Count > 0 ? _free.Pop() : new byte[ChunkSize];
+        // Not zeroed: a slice is handed out only after its bytes are copied in.
+        _chunk = _free.Count > 0 ? _free.Pop() : GC.AllocateUninitializedArray<byte>(ChunkSize);
         _position = 0;
     }
 }

@@ -18,7 +18,8 @@ public sealed class EncodeChunks(int keep = 256)
     /// <summary>Chunks waiting to be reused.</summary>
     public int Free => _free.Count;
 
-    public byte[] Rent() => _free.TryPop(out var chunk) ? chunk : new byte[ChunkSize];
+    /// <summary>A free chunk, or a new one that is not zeroed: callers hand out only what they wrote.</summary>
+    public byte[] Rent() => _free.TryPop(out var chunk) ? chunk : GC.AllocateUninitializedArray<byte>(ChunkSize);
 
     /// <summary>
     /// Takes chunks back for reuse: call only once nothing will read them again (the write that sent them was
