@@ -141,8 +141,11 @@ public sealed class IngestLoop(
         if (_flush is { IsCompleted: true }) FinishFlush();
         var now = clock.GetUtcNow();
         // While catching up, a wait as long as MaxBatchDelay with nothing to read means the backlog is gone.
-        // A batch that is due waits for the running flush, reading on meanwhile.
-        var wait = _pendingRecords == 0 ? TimeSpan.FromMilliseconds(100) : Min(_oldestPending + BatchDelay - now, _options.MaxBatchDelay);
+        // A batch that is due waits for the running flush, reading on meanwhile. With nothing to read, a flush or
+        // a write still running is looked at again soon: its commit is reported (status, metrics, Kafka offsets)
+        // when this thread sees it, which a long idle wait would put off.
+        var wait = _pendingRecords > 0 ? Min(_oldestPending + BatchDelay - now, _options.MaxBatchDelay)
+            : _flush is null && _inFlight.IsEmpty ? IdlePoll : FlushPoll;
         if (wait <= TimeSpan.Zero && _flush is not null) wait = FlushPoll;
         var record = _consumer!.Consume(wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
         ct.ThrowIfCancellationRequested();
@@ -176,8 +179,11 @@ public sealed class IngestLoop(
     /// <summary>Most records one poll takes from what the client has already fetched.</summary>
     private const int RunRecords = 256;
 
-    /// <summary>How long a poll waits for records while a due batch waits for the running flush.</summary>
+    /// <summary>How long a poll waits for records while a due batch waits for the running flush, or while nothing is pending but a flush or write is running.</summary>
     private static readonly TimeSpan FlushPoll = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>How long a poll waits for records when nothing is pending or running.</summary>
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(100);
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
