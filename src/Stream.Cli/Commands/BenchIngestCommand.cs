@@ -143,7 +143,7 @@ internal static class BenchIngestCommand
             for (var i = 0; i < results.Count; i++)
             {
                 var r = results[i];
-                byRound.AddRow($"{i + 1}", $"{r.Ceiling.Rate:N0}/s", $"{r.Pipeline.Rate:N0}/s", $"{r.Ratio:P1}", $"{r.Pipeline.SteadyRate / r.Ceiling.Rate:P1}",
+                byRound.AddRow($"{i + 1}", $"{r.Ceiling.Rate:N0}/s", $"{r.Pipeline.Rate:N0}/s", $"{r.Ratio:P1}", r.Pipeline.SteadyRate is { } sr ? (sr / r.Ceiling.Rate).ToString("P1", CultureInfo.InvariantCulture) : "n/a",
                     $"{r.Ceiling.CpuMicrosPerEvent:F2} / {r.Pipeline.CpuMicrosPerEvent:F2} + {Format(r.RedisCpu)}");
             }
             AnsiConsole.Write(byRound);
@@ -159,7 +159,9 @@ internal static class BenchIngestCommand
         table.AddRow("pipeline: to Redis, offsets committed", $"{pipelineRun.Rate:N0} events/s");
         table.AddRow("pipeline / ceiling", $"{median.Ratio:P1}");
         if (rounds > 1) table.AddRow("pipeline / ceiling, all rounds", string.Join("  ", results.Select(r => r.Ratio.ToString("P1", CultureInfo.InvariantCulture))));
-        table.AddRow("pipeline after the first 30% (steady state)", $"{pipelineRun.SteadyRate:N0} events/s ({pipelineRun.SteadyRate / ceilingRun.Rate:P1})");
+        table.AddRow("pipeline after the first 30% (steady state)", pipelineRun.SteadyRate is { } steady
+            ? $"{steady:N0} events/s ({steady / ceilingRun.Rate:P1})"
+            : "n/a (the commit that passed 30% was the last)");
         table.AddRow("customer reviews / status changes published", $"{pipelineRun.Reviews:N0} / {pipelineRun.Changes:N0}");
         // CPU time is what the two runs cost, whatever else the machine was doing meanwhile.
         table.AddRow("CPU per event: ceiling / pipeline (monitor process + redis-server)",
@@ -172,7 +174,8 @@ internal static class BenchIngestCommand
         Console.WriteLine($"bench-ingest events={events} rounds={rounds} ceiling_eps={ceilingRun.Rate:F0} pipeline_eps={pipelineRun.Rate:F0} ratio={median.Ratio:F3} " +
             $"ratios={string.Join(",", results.Select(r => r.Ratio.ToString("F3", CultureInfo.InvariantCulture)))} " +
             $"pipeline_eps_all={string.Join(",", results.Select(r => r.Pipeline.Rate.ToString("F0", CultureInfo.InvariantCulture)))} " +
-            $"steady_eps={pipelineRun.SteadyRate:F0} steady_ratio={pipelineRun.SteadyRate / ceilingRun.Rate:F3} " +
+            $"steady_eps={pipelineRun.SteadyRate?.ToString("F0", CultureInfo.InvariantCulture) ?? "na"} " +
+            $"steady_ratio={(pipelineRun.SteadyRate / ceilingRun.Rate)?.ToString("F3", CultureInfo.InvariantCulture) ?? "na"} " +
             $"redis_bytes_per_customer={bytesPerCustomer?.ToString("F0", CultureInfo.InvariantCulture) ?? "na"} mean_state_bytes={meanValue:F0} reviews={pipelineRun.Reviews} changes={pipelineRun.Changes} " +
             $"ceiling_alloc_bytes_per_event={ceilingRun.AllocatedPerEvent:F0} alloc_bytes_per_event={pipelineRun.Gc.BytesPerEvent:F0} gc_pause_share={pipelineRun.Gc.PausedShare:F3} " +
             $"ceiling_cpu_us={ceilingRun.CpuMicrosPerEvent:F2} pipeline_cpu_us={pipelineRun.CpuMicrosPerEvent:F2} redis_cpu_us={median.RedisCpu?.ToString("F2", CultureInfo.InvariantCulture) ?? "na"}");
@@ -189,7 +192,8 @@ internal static class BenchIngestCommand
 
     private sealed record CeilingRun(double Rate, double CpuMicrosPerEvent, double AllocatedPerEvent);
 
-    private sealed record PipelineRun(double Rate, double SteadyRate, long Reviews, long Changes, GcCost Gc, double CpuMicrosPerEvent);
+    /// <summary>One pipeline run; <c>SteadyRate</c> is null when the commit that passed 30% of the events was the last.</summary>
+    private sealed record PipelineRun(double Rate, double? SteadyRate, long Reviews, long Changes, GcCost Gc, double CpuMicrosPerEvent);
 
     private static (double Rate, int Customers) Produce(EmbeddedStack stack, int events, int customers, int seed, int? lingerMs)
     {
@@ -315,7 +319,7 @@ internal static class BenchIngestCommand
         var cpu = cpuUsed.TotalMicroseconds / events;
         var gc = new GcCost((GC.GetTotalAllocatedBytes() - allocatedBefore) / (double)events, (GC.GetTotalPauseDuration() - pausedBefore) / elapsed);
         var rate = events / elapsed.TotalSeconds;
-        var steadyRate = (events - steady!.Value.Committed) / (elapsed - steady.Value.At).TotalSeconds;
+        double? steadyRate = steady!.Value.Committed < events ? (events - steady.Value.Committed) / (elapsed - steady.Value.At).TotalSeconds : null;
         await monitor.StopAsync(ct);
         return new PipelineRun(rate, steadyRate, status.ReviewsCommitted, status.ChangesPublished, gc, cpu);
     }
