@@ -34,7 +34,7 @@ public static class CustomerReview
     /// <summary>P(alive) of a repeat buyer; null for a one-time buyer (whose P(alive) is 1 by convention) or without a model.</summary>
     /// <remarks>The summary without the mean spend: the timer search below evaluates this several times per review.</remarks>
     public static double? ProbabilityAlive(CustomerState s, int asOfDay, PopulationModel? model) =>
-        model?.Churn is { } churn && RepeatPurchaseSummaries.Timing(s, Math.Max(asOfDay, s.PurchaseDays.LastDay)) is { Frequency: > 0 } m
+        model?.Churn is { } churn && CustomerScores.Timing(s, asOfDay) is { Frequency: > 0 } m
             ? BgNbd.ProbabilityAlive(churn, m)
             : null;
 

@@ -39,7 +39,13 @@ public sealed record CustomerScores(
 
     /// <summary>The repeat-purchase summary as of a day no earlier than the last purchase.</summary>
     public static RepeatPurchaseSummary? Summary(CustomerState state, int asOfDay) =>
-        state.PurchaseDays.DistinctDays == 0 ? null : RepeatPurchaseSummaries.Of(state, EpochDays.ToDate(Math.Max(asOfDay, state.PurchaseDays.LastDay)));
+        state.PurchaseDays.DistinctDays == 0 ? null : RepeatPurchaseSummaries.Of(state, EpochDays.ToDate(SummaryDay(state, asOfDay)));
+
+    /// <summary>As <see cref="Summary"/> without the mean spend (0), which the churn model does not read.</summary>
+    public static RepeatPurchaseSummary? Timing(CustomerState state, int asOfDay) => RepeatPurchaseSummaries.Timing(state, SummaryDay(state, asOfDay));
+
+    /// <summary>The day a summary is taken as of: <paramref name="asOfDay"/>, but never before the last purchase.</summary>
+    private static int SummaryDay(CustomerState state, int asOfDay) => Math.Max(asOfDay, state.PurchaseDays.LastDay);
 
     /// <summary>No NaN or infinity leaves the models: a value that is not finite becomes null upstream, here 0.</summary>
     private static CustomerScores? Sanitised(CustomerScores s) =>
