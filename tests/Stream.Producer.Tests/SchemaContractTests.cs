@@ -39,7 +39,7 @@ public sealed class SchemaContractTests
         var json = File.ReadAllBytes(RepoPath("schemas", "examples", contract, "valid", file));
         var kind = KindOf(contract);
         Assert.True(SchemaAccepts(kind, json), $"schema rejects {contract}/{file}");
-        var result = Reader.Read(json, kind, CustomerIdOf(json), RecordTime);
+        var result = BothReads.Read(Reader, json, kind, CustomerIdOf(json), RecordTime);
         Assert.True(result.IsValid, result.Detail);
     }
 
@@ -50,7 +50,7 @@ public sealed class SchemaContractTests
         var json = File.ReadAllBytes(RepoPath("schemas", "examples", contract, "invalid", file));
         var kind = KindOf(contract);
         Assert.False(SchemaAccepts(kind, json), $"schema accepts {contract}/{file}");
-        var result = Reader.Read(json, kind, CustomerIdOf(json), RecordTime);
+        var result = BothReads.Read(Reader, json, kind, CustomerIdOf(json), RecordTime);
         Assert.False(result.IsValid);
         Assert.Contains(result.Reason, new[] { RejectReason.SchemaViolation, RejectReason.UnknownVersion });
     }
@@ -63,7 +63,7 @@ public sealed class SchemaContractTests
         foreach (var r in records)
         {
             Assert.True(SchemaAccepts(r.Kind, r.Value), Encoding.UTF8.GetString(r.Value));
-            Assert.True(Reader.Read(r.Value, r.Kind, r.Key, RecordTime).IsValid);
+            Assert.True(BothReads.Read(Reader, r.Value, r.Kind, r.Key, RecordTime).IsValid);
         }
     }
 
@@ -86,7 +86,7 @@ public sealed class SchemaContractTests
                 {
                     var bytes = Encoding.UTF8.GetBytes(mutated.ToJsonString());
                     var schema = SchemaAccepts(sample.Kind, bytes);
-                    var reader = Reader.Read(bytes, sample.Kind, sample.Key, RecordTime);
+                    var reader = BothReads.Read(Reader, bytes, sample.Kind, sample.Key, RecordTime);
                     Assert.True(schema == reader.IsValid, $"schema {(schema ? "accepts" : "rejects")} but reader {(reader.IsValid ? "accepts" : "rejects: " + reader.Detail)}: {mutated.ToJsonString()}");
                     mutations++;
                 }

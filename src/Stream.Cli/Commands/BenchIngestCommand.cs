@@ -268,7 +268,7 @@ internal static class BenchIngestCommand
                 if (timeline) threads = ThreadCpu.Probe.Start();
             }
             var kind = stack.Topics.KindOf(r.Topic)!.Value;
-            if (ConsumedRecord.From(r, r.Topic).ReadEvent(reader, kind, r.Message.Timestamp.UtcDateTime).IsValid) valid++;
+            if (ConsumedRecord.From(r, r.Topic).ReadFacts(reader, kind, r.Message.Timestamp.UtcDateTime).IsValid) valid++;
             // Nothing is kept: the arena's space is free again at once.
             arena.Recycle();
             seen++;

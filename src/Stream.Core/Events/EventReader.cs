@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Stream.Core.State;
 using Stream.Core.Text;
 
 namespace Stream.Core.Events;
@@ -42,10 +43,35 @@ public sealed class EventReader(EventLimits limits)
     public EventParseResult Read(ReadOnlySpan<byte> payload, EventKind kind, ReadOnlySpan<byte> utf8Key, bool hasKey, DateTimeOffset recordTime,
         string? knownCustomerId = null)
     {
-        if (payload.Length > Limits.MaxEventBytes)
-            return EventParseResult.Rejected(RejectReason.Oversize, $"{payload.Length} bytes exceeds the {Limits.MaxEventBytes}-byte limit");
+        var fields = new Fields { KnownCustomerId = knownCustomerId, ConfiguredCurrency = Limits.Currency };
+        var detail = Validate(payload, kind, utf8Key, hasKey, recordTime, ref fields, out var reason);
+        return detail is null ? EventParseResult.Valid(fields.ToEvent()) : EventParseResult.Rejected(reason, detail);
+    }
 
-        var fields = new Fields { KnownCustomerId = knownCustomerId };
+    /// <summary>
+    /// Validates like <see cref="Read(ReadOnlySpan{byte}, EventKind, ReadOnlySpan{byte}, bool, DateTimeOffset, string?)"/>
+    /// (the same verdicts, reasons and details) but gives only what customer state takes from a valid event, with
+    /// no <see cref="CustomerEvent"/> and no strings for the event id, order and invoice ids or product category.
+    /// </summary>
+    public FactsParseResult ReadFacts(ReadOnlySpan<byte> payload, EventKind kind, ReadOnlySpan<byte> utf8Key, bool hasKey, DateTimeOffset recordTime,
+        string? knownCustomerId = null)
+    {
+        var fields = new Fields { KnownCustomerId = knownCustomerId, ConfiguredCurrency = Limits.Currency, FactsOnly = true };
+        var detail = Validate(payload, kind, utf8Key, hasKey, recordTime, ref fields, out var reason);
+        return detail is null ? FactsParseResult.Valid(fields.ToFacts()) : FactsParseResult.Rejected(reason, detail);
+    }
+
+    /// <summary>Reads <paramref name="payload"/> into <paramref name="fields"/>; null when valid, otherwise why not.</summary>
+    private string? Validate(ReadOnlySpan<byte> payload, EventKind kind, ReadOnlySpan<byte> utf8Key, bool hasKey, DateTimeOffset recordTime,
+        ref Fields fields, out RejectReason reason)
+    {
+        reason = RejectReason.SchemaViolation;
+        if (payload.Length > Limits.MaxEventBytes)
+        {
+            reason = RejectReason.Oversize;
+            return $"{payload.Length} bytes exceeds the {Limits.MaxEventBytes}-byte limit";
+        }
+
         string? error;
         try
         {
@@ -53,29 +79,35 @@ public sealed class EventReader(EventLimits limits)
         }
         catch (JsonException ex)
         {
-            return EventParseResult.Rejected(RejectReason.NotJson, ex.Message);
+            reason = RejectReason.NotJson;
+            return ex.Message;
         }
 
+        error ??= CheckContract(ref fields, kind);
         if (error is not null)
-            return EventParseResult.Rejected(fields.VersionError ? RejectReason.UnknownVersion : RejectReason.SchemaViolation, error);
-
-        error = CheckContract(ref fields, kind);
-        if (error is not null)
-            return EventParseResult.Rejected(fields.VersionError ? RejectReason.UnknownVersion : RejectReason.SchemaViolation, error);
+        {
+            reason = fields.VersionError ? RejectReason.UnknownVersion : RejectReason.SchemaViolation;
+            return error;
+        }
 
         if (!hasKey || !KeyMatches(utf8Key, fields.CustomerId!))
-            return EventParseResult.Rejected(RejectReason.KeyMismatch, hasKey ? "record key differs from customerId" : "record has no key");
+        {
+            reason = RejectReason.KeyMismatch;
+            return hasKey ? "record key differs from customerId" : "record has no key";
+        }
 
         if (fields.OccurredAt > recordTime + Limits.MaxFutureSkew)
-            return EventParseResult.Rejected(RejectReason.FutureTimestamp,
-                $"occurredAt is {(fields.OccurredAt.Value - recordTime).TotalMinutes:F0} minutes after the record timestamp (limit {Limits.MaxFutureSkew.TotalMinutes:F0})");
+        {
+            reason = RejectReason.FutureTimestamp;
+            return $"occurredAt is {(fields.OccurredAt.Value - recordTime).TotalMinutes:F0} minutes after the record timestamp (limit {Limits.MaxFutureSkew.TotalMinutes:F0})";
+        }
 
         if (fields.Currency is not null && !string.Equals(fields.Currency, Limits.Currency, StringComparison.Ordinal))
-            return EventParseResult.Rejected(RejectReason.UnsupportedCurrency, $"currency {fields.Currency} is not the configured {Limits.Currency}");
-        // Share one string instance for the (only accepted) currency instead of one per event.
-        if (fields.Currency is not null) fields.Currency = Limits.Currency;
-
-        return EventParseResult.Valid(fields.ToEvent());
+        {
+            reason = RejectReason.UnsupportedCurrency;
+            return $"currency {fields.Currency} is not the configured {Limits.Currency}";
+        }
+        return null;
     }
 
     private static bool KeyMatches(ReadOnlySpan<byte> utf8Key, string customerId)
@@ -145,7 +177,7 @@ public sealed class EventReader(EventLimits limits)
                 f.SchemaVersion = (int)version;
                 return null;
             case Contract.Property.EventId:
-                return ReadString(ref r, name, 1, MaxIdLength, out f.EventId);
+                return f.FactsOnly ? ReadFingerprint(ref r, name, out f.Fingerprint) : ReadString(ref r, name, 1, MaxIdLength, out f.EventId);
             case Contract.Property.CustomerId:
                 return ReadCustomerId(ref r, name, f.KnownCustomerId, out f.CustomerId);
             case Contract.Property.OccurredAt:
@@ -188,14 +220,13 @@ public sealed class EventReader(EventLimits limits)
             case Contract.Property.Margin:
                 return ReadMoney(ref r, name, -Money.MaxAmount, Money.MaxAmount, out f.Margin);
             case Contract.Property.Currency:
-                var error = ReadString(ref r, name, 3, 3, out f.Currency);
-                return error ?? (f.Currency!.All(char.IsAsciiLetterUpper) ? null : "currency must be an ISO 4217 code of three capital letters");
+                return ReadCurrency(ref r, name, f.ConfiguredCurrency, out f.Currency);
             case Contract.Property.OrderId:
-                return ReadString(ref r, name, 1, MaxIdLength, out f.OrderId);
+                return f.FactsOnly ? CheckString(ref r, name, 1, MaxIdLength) : ReadString(ref r, name, 1, MaxIdLength, out f.OrderId);
             case Contract.Property.InvoiceId:
-                return ReadString(ref r, name, 1, MaxIdLength, out f.InvoiceId);
+                return f.FactsOnly ? CheckString(ref r, name, 1, MaxIdLength) : ReadString(ref r, name, 1, MaxIdLength, out f.InvoiceId);
             case Contract.Property.ProductCategory:
-                return ReadString(ref r, name, 1, MaxLabelLength, out f.ProductCategory);
+                return f.FactsOnly ? CheckString(ref r, name, 1, MaxLabelLength) : ReadString(ref r, name, 1, MaxLabelLength, out f.ProductCategory);
             case Contract.Property.Quantity:
                 return ReadInt(ref r, name, 1, 1_000_000, out f.Quantity);
             case Contract.Property.DueDate:
@@ -217,7 +248,7 @@ public sealed class EventReader(EventLimits limits)
     private static string? CheckContract(ref Fields f, EventKind kind)
     {
         if (f.SchemaVersion is null) return "schemaVersion is required";
-        if (f.EventId is null) return "eventId is required";
+        if (!f.Has(Contract.Property.EventId)) return "eventId is required";
         if (f.CustomerId is null) return "customerId is required";
         if (f.OccurredAt is null) return "occurredAt is required";
         if (f.Type is not { } type) return "type is required";
@@ -235,8 +266,8 @@ public sealed class EventReader(EventLimits limits)
             EventType.SurveyResponse when f.Nps is null => "a survey_response needs nps",
             _ when kind == EventKind.Transaction && f.Amount is null => $"a {type.WireName()} needs amount",
             _ when kind == EventKind.Transaction && f.Currency is null => $"a {type.WireName()} needs currency",
-            EventType.Purchase or EventType.Refund when f.OrderId is null => $"a {type.WireName()} needs orderId",
-            EventType.PaymentDue or EventType.PaymentReceived when f.InvoiceId is null => $"a {type.WireName()} needs invoiceId",
+            EventType.Purchase or EventType.Refund when !f.Has(Contract.Property.OrderId) => $"a {type.WireName()} needs orderId",
+            EventType.PaymentDue or EventType.PaymentReceived when !f.Has(Contract.Property.InvoiceId) => $"a {type.WireName()} needs invoiceId",
             EventType.PaymentDue when f.DueDate is null => "a payment_due needs dueDate",
             _ => null,
         };
@@ -262,14 +293,12 @@ public sealed class EventReader(EventLimits limits)
     {
         value = null;
         if (r.TokenType != JsonTokenType.String) return $"{name} must be a string";
-        // Unescaping never lengthens a value (in chars), so a raw value that fits the buffer gives one that fits.
         Span<char> buffer = stackalloc char[MaxLabelLength];
-        var rawLength = r.HasValueSequence ? r.ValueSequence.Length : r.ValueSpan.Length;
-        var copy = rawLength <= buffer.Length ? null : r.GetString()!;
-        ReadOnlySpan<char> id = copy is null ? buffer[..r.CopyString(buffer)] : copy;
+        var idLength = CopyChars(ref r, buffer, out var idLonger);
+        ReadOnlySpan<char> id = idLonger is null ? buffer[..idLength] : idLonger;
         if (id.Length < 1 || id.Length > MaxLabelLength) return LengthError(name, 1, MaxLabelLength);
         if (!IsCustomerId(id)) return "customerId may hold only letters, digits and . _ : @ - and must start with a letter or digit";
-        value = known is not null && id.SequenceEqual(known) ? known : copy ?? new string(id);
+        value = known is not null && id.SequenceEqual(known) ? known : idLonger ?? new string(id);
         return null;
     }
 
@@ -308,6 +337,59 @@ public sealed class EventReader(EventLimits limits)
         var s = r.GetString()!;
         if (s.Length < min || s.Length > max) return LengthError(name, min, max);
         value = s;
+        return null;
+    }
+
+    /// <summary>
+    /// Copies the string value's unescaped chars into <paramref name="buffer"/> and returns their count when the raw
+    /// value fits it (unescaping never lengthens a value, in chars); otherwise gives them as <paramref name="longer"/>.
+    /// </summary>
+    private static int CopyChars(ref Utf8JsonReader r, scoped Span<char> buffer, out string? longer)
+    {
+        var rawLength = r.HasValueSequence ? r.ValueSequence.Length : r.ValueSpan.Length;
+        longer = rawLength <= buffer.Length ? null : r.GetString()!;
+        return longer?.Length ?? r.CopyString(buffer);
+    }
+
+    /// <summary>Checks a string value's length like <see cref="ReadString"/>, keeping no string.</summary>
+    private static string? CheckString(ref Utf8JsonReader r, string name, int min, int max)
+    {
+        if (r.TokenType != JsonTokenType.String) return $"{name} must be a string";
+        Span<char> buffer = stackalloc char[MaxIdLength];
+        var length = CopyChars(ref r, buffer, out _);
+        return length < min || length > max ? LengthError(name, min, max) : null;
+    }
+
+    /// <summary>Checks an eventId like <see cref="ReadString"/> and gives its fingerprint instead of a string.</summary>
+    private static string? ReadFingerprint(ref Utf8JsonReader r, string name, out ulong fingerprint)
+    {
+        fingerprint = 0;
+        if (r.TokenType != JsonTokenType.String) return $"{name} must be a string";
+        Span<char> buffer = stackalloc char[MaxIdLength];
+        var idLength = CopyChars(ref r, buffer, out var idLonger);
+        ReadOnlySpan<char> id = idLonger is null ? buffer[..idLength] : idLonger;
+        if (id.Length < 1 || id.Length > MaxIdLength) return LengthError(name, 1, MaxIdLength);
+        fingerprint = RecentEventIds.Fingerprint(id);
+        return null;
+    }
+
+    /// <summary>
+    /// Reads a currency code; a valid one that is the configured currency is that instance, so valid events
+    /// take no string of their own (any other is rejected after the contract checks).
+    /// </summary>
+    private static string? ReadCurrency(ref Utf8JsonReader r, string name, string configured, out string? value)
+    {
+        value = null;
+        if (r.TokenType != JsonTokenType.String) return $"{name} must be a string";
+        Span<char> buffer = stackalloc char[8];
+        var codeLength = CopyChars(ref r, buffer, out var codeLonger);
+        ReadOnlySpan<char> code = codeLonger is null ? buffer[..codeLength] : codeLonger;
+        if (code.Length != 3) return LengthError(name, 3, 3);
+        foreach (var c in code)
+        {
+            if (!char.IsAsciiLetterUpper(c)) return "currency must be an ISO 4217 code of three capital letters";
+        }
+        value = code.SequenceEqual(configured) ? configured : new string(code);
         return null;
     }
 
@@ -360,7 +442,9 @@ public sealed class EventReader(EventLimits limits)
     {
         value = null;
         if (r.TokenType != JsonTokenType.String) return $"{name} must be a string";
-        var s = r.GetString()!;
+        Span<char> buffer = stackalloc char[16];
+        var sLength = CopyChars(ref r, buffer, out var sLonger);
+        ReadOnlySpan<char> s = sLonger is null ? buffer[..sLength] : sLonger;
         if (s.Length != 10 || !DateOnly.TryParseExact(s, "yyyy-MM-dd", out var date)) return $"{name} must be a date yyyy-MM-dd";
         value = date;
         return null;
@@ -372,6 +456,10 @@ public sealed class EventReader(EventLimits limits)
         public bool VersionError;
         public int? SchemaVersion;
         public string? KnownCustomerId;
+        public string ConfiguredCurrency;
+        // Read for EventFacts: the event id as its fingerprint, and no strings that state does not keep.
+        public bool FactsOnly;
+        public ulong Fingerprint;
         public string? EventId, CustomerId, Channel, Currency, OrderId, InvoiceId, ProductCategory, Industry, Region;
         public DateTimeOffset? OccurredAt;
         public EventType? Type;
@@ -381,6 +469,22 @@ public sealed class EventReader(EventLimits limits)
         public decimal? Amount, Margin;
         public DateOnly? DueDate, SignupDate;
         public CustomerType? CustomerType;
+
+        public readonly bool Has(Contract.Property property) => (Seen & (1u << (int)property)) != 0;
+
+        public readonly EventFacts ToFacts() => new()
+        {
+            Fingerprint = Fingerprint,
+            CustomerId = CustomerId!,
+            OccurredAt = OccurredAt!.Value,
+            Type = Type!.Value,
+            AmountUnits = Amount is { } amount ? Money.ToUnits(amount) : 0,
+            Nps = Nps,
+            CustomerType = CustomerType,
+            Industry = Industry,
+            Region = Region,
+            SignupDate = SignupDate,
+        };
 
         public readonly CustomerEvent ToEvent() => new()
         {

@@ -26,17 +26,17 @@ public sealed class ActivityWindows
         Weekly.Add(WeekOf(day), counter, amount);
     }
 
-    public void Apply(CustomerEvent ev, int day)
+    public void Apply(in EventFacts ev, int day)
     {
         if (ev.Kind == EventKind.Interaction) Add(day, WindowCounter.Interactions, 1);
         switch (ev.Type)
         {
             case EventType.Purchase:
                 Add(day, WindowCounter.Purchases, 1);
-                Add(day, WindowCounter.SpendUnits, Money.ToUnits(ev.Amount ?? 0));
+                Add(day, WindowCounter.SpendUnits, ev.AmountUnits);
                 break;
             case EventType.Refund:
-                Add(day, WindowCounter.RefundUnits, Money.ToUnits(ev.Amount ?? 0));
+                Add(day, WindowCounter.RefundUnits, ev.AmountUnits);
                 break;
             case EventType.Complaint:
                 Add(day, WindowCounter.Complaints, 1);

@@ -63,9 +63,12 @@ public sealed class CustomerState
     internal void SetAmountUnits(EventType type, long value) => _amounts[(int)type - FirstAmountType] = value;
 
     /// <summary>Applies one validated event; false when it is a re-delivery already applied.</summary>
-    public bool Apply(CustomerEvent ev)
+    public bool Apply(CustomerEvent ev) => Apply(EventFacts.Of(ev));
+
+    /// <summary>Applies what state takes from one validated event; false when it is a re-delivery already applied.</summary>
+    public bool Apply(in EventFacts ev)
     {
-        var fingerprint = State.RecentEventIds.Fingerprint(ev.EventId);
+        var fingerprint = ev.Fingerprint;
         if (RecentEventIds(ev.Kind).SeenBefore(fingerprint)) return false;
         var at = ev.OccurredAt.ToUnixTimeMilliseconds();
 
@@ -74,14 +77,14 @@ public sealed class CustomerState
         EventCount++;
         _counts[(int)ev.Type]++;
 
-        if (ev.Type.CarriesAmount() && ev.Amount is { } amount)
-            _amounts[(int)ev.Type - FirstAmountType] += Money.ToUnits(amount);
+        if (ev.Type.CarriesAmount())
+            _amounts[(int)ev.Type - FirstAmountType] += ev.AmountUnits;
 
         var day = PurchaseDays.DayNumber(at);
         if (ev.Type == EventType.Purchase)
         {
             PurchaseDays.Add(day);
-            PurchaseDays.AddSpend(day, Money.ToUnits(ev.Amount ?? 0));
+            PurchaseDays.AddSpend(day, ev.AmountUnits);
         }
         Windows.Apply(ev, day);
 

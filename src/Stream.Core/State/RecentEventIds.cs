@@ -26,7 +26,10 @@ public sealed class RecentEventIds
 
     public int Count { get; private set; }
 
-    public static ulong Fingerprint(string eventId) => XxHash3.HashToUInt64(MemoryMarshal.AsBytes(eventId.AsSpan()));
+    public static ulong Fingerprint(string eventId) => Fingerprint(eventId.AsSpan());
+
+    /// <summary>The fingerprint of an event id's chars (stored in states: it must not change).</summary>
+    public static ulong Fingerprint(ReadOnlySpan<char> eventId) => XxHash3.HashToUInt64(MemoryMarshal.AsBytes(eventId));
 
     /// <summary>True when the event was seen; otherwise remembers it and returns false.</summary>
     public bool SeenBefore(ulong fingerprint)

@@ -36,7 +36,7 @@ internal sealed class OwnedPartition
     // The offsets the detached batch reaches: what its seal writes.
     private Dictionary<string, long> _flushNext = new(StringComparer.Ordinal);
     // Events waiting for their customer's state to load.
-    private readonly List<(CustomerEntry Entry, CustomerEvent Event, long RecordAtMs)> _read = [];
+    private readonly List<(CustomerEntry Entry, EventFacts Event, long RecordAtMs)> _read = [];
     // Cleared, not replaced, after each batch: they keep their capacity for the next.
     private readonly List<CustomerEntry> _dirty = [];
     private readonly List<CustomerEntry> _loading = [];
@@ -213,14 +213,14 @@ internal sealed class OwnedPartition
             var kind = topics.KindOf(record.Topic)!.Value;
             var recordTime = record.Timestamp.Type == TimestampType.NotAvailable ? wallNow : new DateTimeOffset(record.Timestamp.UtcDateTime);
             var byKey = keyed.IsEmpty ? null : keyed[i];
-            var result = record.ReadEvent(reader, kind, recordTime, byKey?.CustomerId);
+            var result = record.ReadFacts(reader, kind, recordTime, byKey?.CustomerId);
             if (!result.IsValid)
             {
                 deadLetters.Publish(record, result.Reason, result.Detail);
                 Flushing.Rejected[(int)kind, (int)result.Reason]++;
                 continue;
             }
-            var ev = result.Event;
+            var ev = result.Facts;
             if (Watermark(record.Topic, wallNow).Observe(ev.OccurredAt, wallNow)) Flushing.Late[(int)kind]++;
             // A valid event's customerId is its key, so the entry found by key is normally its customer's.
             var entry = byKey is not null && ReferenceEquals(byKey.CustomerId, ev.CustomerId) ? byKey : Entry(ev.CustomerId);
@@ -259,7 +259,7 @@ internal sealed class OwnedPartition
         _read.Clear();
     }
 
-    private void Apply(CustomerEntry entry, CustomerEvent ev, long recordAtMs)
+    private void Apply(CustomerEntry entry, in EventFacts ev, long recordAtMs)
     {
         if (entry.State!.Apply(ev))
         {

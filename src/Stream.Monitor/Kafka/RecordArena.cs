@@ -105,10 +105,10 @@ public readonly record struct ConsumedRecord(string Topic, int Partition, long O
     /// Parses and validates the value against <paramref name="kind"/>'s contract; a record without a value is rejected.
     /// A valid event's customerId is <paramref name="knownCustomerId"/> when that has its chars.
     /// </summary>
-    public EventParseResult ReadEvent(EventReader reader, EventKind kind, DateTimeOffset recordTime, string? knownCustomerId = null) =>
+    public FactsParseResult ReadFacts(EventReader reader, EventKind kind, DateTimeOffset recordTime, string? knownCustomerId = null) =>
         Value.IsNull
-            ? EventParseResult.Rejected(RejectReason.NotJson, "record has no value")
-            : reader.Read(Value.Span, kind, Key.Span, !Key.IsNull, recordTime, knownCustomerId);
+            ? FactsParseResult.Rejected(RejectReason.NotJson, "record has no value")
+            : reader.ReadFacts(Value.Span, kind, Key.Span, !Key.IsNull, recordTime, knownCustomerId);
 
     public static ConsumedRecord From(ConsumeResult<RecordBytes, RecordBytes> result, string topic) =>
         new(topic, result.Partition.Value, result.Offset.Value, result.Message.Timestamp, result.Message.Key, result.Message.Value,

@@ -8,8 +8,9 @@ public sealed class EventReaderUnitTests
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
     private readonly EventReader _reader = new(new EventLimits { MaxEventBytes = 2048 });
 
+    // Reads as an event and as the facts the pipeline applies, and checks that the two agree.
     private EventParseResult Read(string json, EventKind kind = EventKind.Transaction, string? key = "c-1") =>
-        _reader.Read(Encoding.UTF8.GetBytes(json), kind, key, Now);
+        BothReads.Read(_reader, Encoding.UTF8.GetBytes(json), kind, key, Now);
 
     private const string Purchase = """{"schemaVersion":1,"eventId":"e-1","customerId":"c-1","occurredAt":"2026-11-25T10:00:00.5+01:00","type":"purchase","orderId":"o-1","amount":12.5,"currency":"USD","quantity":2}""";
 
@@ -106,6 +107,34 @@ public sealed class EventReaderUnitTests
         Assert.Same(known, shared.Event!.CustomerId);
         Assert.NotSame(known, plain.Event!.CustomerId);
         Assert.Equal(Expand(key), other.Event!.CustomerId);
+    }
+
+    // The facts path checks these strings in a stack buffer instead of keeping them; Read compares it with the event path.
+    [Theory]
+    [InlineData("\"eventId\":\"e-1\"", "\"eventId\":\"128a\"", null)]
+    [InlineData("\"eventId\":\"e-1\"", "\"eventId\":\"129a\"", "eventId must be 1–128 characters")]
+    [InlineData("\"eventId\":\"e-1\"", "\"eventId\":\"128e\"", null)] // 768 raw bytes for 128 chars
+    [InlineData("\"eventId\":\"e-1\"", "\"eventId\":\"é-1\"", null)]
+    [InlineData("\"eventId\":\"e-1\"", "\"eventId\":\"\"", "eventId must be 1–128 characters")]
+    [InlineData("\"orderId\":\"o-1\"", "\"orderId\":\"128e\"", null)]
+    [InlineData("\"orderId\":\"o-1\"", "\"orderId\":\"129a\"", "orderId must be 1–128 characters")]
+    [InlineData("\"orderId\":\"o-1\"", "\"orderId\":7", "orderId must be a string")]
+    [InlineData("\"orderId\":\"o-1\"", "\"productCategory\":\"books\"", "a purchase needs orderId")]
+    [InlineData("\"orderId\":\"o-1\"", "\"orderId\":\"o-1\",\"productCategory\":\"65a\"", "productCategory must be 1–64 characters")]
+    [InlineData("\"currency\":\"USD\"", "\"currency\":\"\\u0055SD\"", null)]
+    [InlineData("\"currency\":\"USD\"", "\"currency\":\"usd\"", "currency must be an ISO 4217 code of three capital letters")]
+    [InlineData("\"currency\":\"USD\"", "\"currency\":\"US\"", "currency must be 3 characters")]
+    [InlineData("\"currency\":\"USD\"", "\"currency\":\"EUR\"", "currency EUR is not the configured USD")]
+    public void Strings_that_state_does_not_keep_are_checked_all_the_same(string field, string replacement, string? error)
+    {
+        static string Expand(string s) => s
+            .Replace("128a", new string('a', 128), StringComparison.Ordinal)
+            .Replace("129a", new string('a', 129), StringComparison.Ordinal)
+            .Replace("65a", new string('a', 65), StringComparison.Ordinal)
+            .Replace("128e", string.Concat(Enumerable.Repeat("\\u0061", 128)), StringComparison.Ordinal);
+        Assert.Contains(field, Purchase, StringComparison.Ordinal);
+        var result = Read(Purchase.Replace(field, Expand(replacement), StringComparison.Ordinal));
+        Assert.Equal(error, result.IsValid ? null : result.Detail);
     }
 
     [Fact]
