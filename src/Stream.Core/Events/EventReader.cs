@@ -82,6 +82,12 @@ public sealed class EventReader(EventLimits limits)
             reason = RejectReason.NotJson;
             return ex.Message;
         }
+        catch (InvalidOperationException ex) when (ex.InnerException is System.Text.DecoderFallbackException)
+        {
+            // The reader checks a string's UTF-8 only when it is copied out; JSON text must be UTF-8 (RFC 8259).
+            reason = RejectReason.NotJson;
+            return "a string value is not valid UTF-8";
+        }
 
         error ??= CheckContract(ref fields, kind);
         if (error is not null)

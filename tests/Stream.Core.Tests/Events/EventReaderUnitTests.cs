@@ -146,6 +146,21 @@ public sealed class EventReaderUnitTests
         Assert.True(Read(slightlyAhead).IsValid);
     }
 
+    [Theory]
+    [InlineData("e-1")]
+    [InlineData("o-1")]
+    [InlineData("USD")]
+    [InlineData("c-1")]
+    public void Invalid_utf8_in_a_string_is_rejected_not_thrown(string value)
+    {
+        var payload = Encoding.UTF8.GetBytes(Purchase);
+        var at = Purchase.IndexOf($"\"{value}\"", StringComparison.Ordinal) + 1;
+        payload[at] = 0xC3; // a lead byte followed by an ASCII byte: not UTF-8
+        var result = BothReads.Read(_reader, payload, EventKind.Transaction, "c-1", Now);
+        Assert.False(result.IsValid);
+        Assert.Equal(RejectReason.NotJson, result.Reason);
+    }
+
     [Fact]
     public void Oversize_payloads_are_rejected_before_parsing()
     {
