@@ -208,7 +208,8 @@ public sealed class CustomerSimulator
         var json = Encoding.UTF8.GetString(valid);
         var (reason, key, value) = (n % 6) switch
         {
-            0 => (RejectReason.NotJson, ev.CustomerId, valid[..(valid.Length / 2)]),
+            0 when n / 6 % 2 == 0 => (RejectReason.NotJson, ev.CustomerId, valid[..(valid.Length / 2)]),
+            0 => (RejectReason.NotJson, ev.CustomerId, NotUtf8(valid)),
             1 => (RejectReason.SchemaViolation, ev.CustomerId, Encoding.UTF8.GetBytes(json.Replace("\"eventId\"", "\"eventID\"", StringComparison.Ordinal))),
             2 => (RejectReason.UnknownVersion, ev.CustomerId, Encoding.UTF8.GetBytes(json.Replace("\"schemaVersion\":1", "\"schemaVersion\":99", StringComparison.Ordinal))),
             3 => (RejectReason.KeyMismatch, ev.CustomerId + "-x", valid),
@@ -217,6 +218,15 @@ public sealed class CustomerSimulator
             _ => (RejectReason.Oversize, ev.CustomerId, Encoding.UTF8.GetBytes(json[..^1] + ",\"pad\":\"" + new string('x', 70_000) + "\"}")),
         };
         return new SimulatedRecord(ev.Kind, key, value, null, reason, false);
+    }
+
+    /// <summary>Well-formed JSON but for the event id, whose first byte becomes a UTF-8 lead byte with no continuation.</summary>
+    private static byte[] NotUtf8(byte[] valid)
+    {
+        var copy = (byte[])valid.Clone();
+        var at = copy.AsSpan().IndexOf("\"eventId\":\""u8) + "\"eventId\":\""u8.Length;
+        copy[at] = 0xC3;
+        return copy;
     }
 
     private static double Normal(Random random) =>
