@@ -23,11 +23,15 @@ internal static class Contract
         "customerType", "industry", "region", "signupDate",
     ];
 
-    public static readonly int LongestPropertyName = Names.Max(n => n.Length);
+    private static readonly FrozenDictionary<string, Property> ByName =
+        Names.Select((n, i) => (n, p: (Property)i)).ToFrozenDictionary(x => x.n, x => x.p, StringComparer.Ordinal);
 
-    private static readonly FrozenDictionary<string, Property>.AlternateLookup<ReadOnlySpan<char>> ByName =
-        Names.Select((n, i) => (n, p: (Property)i)).ToFrozenDictionary(x => x.n, x => x.p, StringComparer.Ordinal)
-            .GetAlternateLookup<ReadOnlySpan<char>>();
+    // The names' UTF-8 bytes by length: every length holds at most four, so a raw name is matched by a few
+    // short byte comparisons, without copying it to chars or hashing it.
+    private static readonly (byte[] Utf8, Property Property)[][] ByLength = Enumerable.Range(0, Names.Max(n => n.Length) + 1)
+        .Select(length => Names.Select((n, i) => (Utf8: System.Text.Encoding.UTF8.GetBytes(n), Property: (Property)i))
+            .Where(x => x.Utf8.Length == length).ToArray())
+        .ToArray();
 
     private const uint Envelope = 0b11111;
     private static uint Range(Property first, Property last) => ((1u << ((int)last + 1)) - 1) & ~((1u << (int)first) - 1);
@@ -43,19 +47,19 @@ internal static class Contract
 
     public static uint AllowedMask(EventKind kind) => Allowed[(int)kind];
 
-    /// <summary>Maps the reader's current property name without allocating.</summary>
-    public static Property Lookup(ref Utf8JsonReader reader, scoped Span<char> buffer)
+    /// <summary>Maps the reader's current property name; without allocating unless the name is escaped.</summary>
+    public static Property Lookup(ref Utf8JsonReader reader)
     {
-        if (reader.HasValueSequence || reader.ValueIsEscaped || reader.ValueSpan.Length > buffer.Length)
+        if (reader.HasValueSequence || reader.ValueIsEscaped)
         {
             return ByName.TryGetValue(reader.GetString()!, out var slow) ? slow : Property.Unknown;
         }
         var raw = reader.ValueSpan;
-        for (var i = 0; i < raw.Length; i++)
+        if (raw.Length >= ByLength.Length) return Property.Unknown;
+        foreach (var (utf8, property) in ByLength[raw.Length])
         {
-            if (raw[i] > 0x7F) return Property.Unknown;
-            buffer[i] = (char)raw[i];
+            if (raw.SequenceEqual(utf8)) return property;
         }
-        return ByName.TryGetValue(buffer[..raw.Length], out var p) ? p : Property.Unknown;
+        return Property.Unknown;
     }
 }

@@ -137,10 +137,9 @@ public sealed class EventReader(EventLimits limits)
             return "event must be a JSON object";
         }
 
-        Span<char> nameBuffer = stackalloc char[Contract.LongestPropertyName];
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var property = Contract.Lookup(ref reader, nameBuffer);
+            var property = Contract.Lookup(ref reader);
             reader.Read();
             var error = ReadField(ref reader, property, ref f);
             if (error is not null)

@@ -65,6 +65,17 @@ public sealed class EventReaderUnitTests
         else Assert.Equal((RejectReason.SchemaViolation, $"type '{wireType}' is not a known event type"), (result.Reason, result.Detail));
     }
 
+    [Theory]
+    [InlineData("\"eventId\"", "\"\\u0065ventId\"", null)] // an escaped name is the same name
+    [InlineData("\"eventId\"", "\"eventid\"", "an unknown property is not part of the contract")]
+    [InlineData("\"eventId\"", "\"évent\"", "an unknown property is not part of the contract")]
+    [InlineData("\"quantity\"", "\"quantityy\"", "an unknown property is not part of the contract")]
+    public void Property_names_are_matched_exactly_after_unescaping(string name, string replacement, string? error)
+    {
+        var result = Read(Purchase.Replace(name, replacement, StringComparison.Ordinal));
+        Assert.Equal(error, result.IsValid ? null : result.Detail);
+    }
+
     [Fact]
     public void The_record_key_must_be_the_customer_id()
     {
