@@ -7,7 +7,7 @@ namespace Stream.Core.Events;
 /// customer, time, type, amount in units, and the fields of NPS answers and profiles. The pipeline reads
 /// these straight from a record (<see cref="EventReader.ReadFacts"/>), validating the whole contract but
 /// keeping no object and no strings for what state does not use (event id, order and invoice ids, product
-/// category): that was a third of what the pipeline allocated per event.
+/// category): that was about a quarter of what the pipeline allocated per event (docs/adr/0005).
 /// </summary>
 public readonly record struct EventFacts
 {
