@@ -199,12 +199,18 @@ public static class CustomerStateCodec
         }
     }
 
+    // Decoding scratch on the stack: a ring of this build has at most WeeklyLength buckets of Counters values.
+    private const int ScratchBuckets = 64;
+    private const int ScratchValues = 512;
+
     private static void DecodeRing(ref VarintReader r, BucketRing ring, int reference)
     {
         var n = (int)r.Unsigned();
         if (n == 0) return;
-        var buckets = new int[n];
-        var values = new long[n * BucketRing.Counters];
+        // Larger counts than the scratch holds are not written by this build; they still decode, on the heap.
+        Span<int> buckets = n <= ScratchBuckets ? stackalloc int[ScratchBuckets] : new int[n];
+        var valueCount = n * BucketRing.Counters;
+        Span<long> values = valueCount <= ScratchValues ? stackalloc long[ScratchValues] : new long[valueCount];
         var previous = reference;
         for (var i = 0; i < n; i++)
         {
@@ -215,6 +221,6 @@ public static class CustomerStateCodec
                 values[i * BucketRing.Counters + c] = (mask & (1 << c)) != 0 ? r.Signed() : 0;
         }
         // Written newest first; restored oldest first.
-        for (var i = n - 1; i >= 0; i--) ring.Restore(buckets[i], values.AsSpan(i * BucketRing.Counters, BucketRing.Counters));
+        for (var i = n - 1; i >= 0; i--) ring.Restore(buckets[i], values.Slice(i * BucketRing.Counters, BucketRing.Counters));
     }
 }
