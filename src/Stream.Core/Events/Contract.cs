@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Text.Json;
 
 namespace Stream.Core.Events;
@@ -23,15 +22,15 @@ internal static class Contract
         "customerType", "industry", "region", "signupDate",
     ];
 
-    private static readonly FrozenDictionary<string, Property> ByName =
-        Names.Select((n, i) => (n, p: (Property)i)).ToFrozenDictionary(x => x.n, x => x.p, StringComparer.Ordinal);
-
     // The names' UTF-8 bytes by length: every length holds at most four, so a raw name is matched by a few
     // short byte comparisons, without copying it to chars or hashing it.
-    private static readonly (byte[] Utf8, Property Property)[][] ByLength = Enumerable.Range(0, Names.Max(n => n.Length) + 1)
-        .Select(length => Names.Select((n, i) => (Utf8: System.Text.Encoding.UTF8.GetBytes(n), Property: (Property)i))
-            .Where(x => x.Utf8.Length == length).ToArray())
-        .ToArray();
+    private static readonly (byte[] Utf8, Property Property)[][] ByLength = ToByLength();
+
+    private static (byte[] Utf8, Property Property)[][] ToByLength()
+    {
+        var named = Names.Select((n, i) => (Utf8: System.Text.Encoding.UTF8.GetBytes(n), Property: (Property)i)).ToArray();
+        return Enumerable.Range(0, named.Max(x => x.Utf8.Length) + 1).Select(length => named.Where(x => x.Utf8.Length == length).ToArray()).ToArray();
+    }
 
     private const uint Envelope = 0b11111;
     private static uint Range(Property first, Property last) => ((1u << ((int)last + 1)) - 1) & ~((1u << (int)first) - 1);
@@ -52,7 +51,9 @@ internal static class Contract
     {
         if (reader.HasValueSequence || reader.ValueIsEscaped)
         {
-            return ByName.TryGetValue(reader.GetString()!, out var slow) ? slow : Property.Unknown;
+            // Rare (an escaped name): the unescaped name among the names, ordinally.
+            var index = Array.IndexOf(Names, reader.GetString());
+            return index < 0 ? Property.Unknown : (Property)index;
         }
         var raw = reader.ValueSpan;
         if (raw.Length >= ByLength.Length) return Property.Unknown;
