@@ -50,7 +50,9 @@ public sealed class StreamTestBed : IDisposable
     {
         var settings = Settings(group);
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>()) settings[k] = v;
-        return MonitorApp.Create(settings, "http://127.0.0.1:0", l => l.SetMinimumLevel(Environment.GetEnvironmentVariable("STREAM_TEST_LOG") == "1" ? LogLevel.Information : LogLevel.Warning).AddSimpleConsole(o => o.TimestampFormat = "HH:mm:ss.fff "));
+        // Warnings and errors are also collected, for tests that check a failure path ran (GetFakeLogCollector).
+        return MonitorApp.Create(settings, "http://127.0.0.1:0", l => l.SetMinimumLevel(Environment.GetEnvironmentVariable("STREAM_TEST_LOG") == "1" ? LogLevel.Information : LogLevel.Warning)
+            .AddSimpleConsole(o => o.TimestampFormat = "HH:mm:ss.fff ").AddFakeLogging());
     }
 
     /// <summary>Where a started monitor listens (it binds a free port).</summary>
