@@ -80,6 +80,33 @@ public sealed class MonitorHostTests
     }
 
     [Fact]
+    public async Task A_stop_writes_the_waiting_batch_at_once_even_when_batches_may_wait_a_minute()
+    {
+        using var bed = new StreamTestBed(partitions: 2);
+        var (records, ends) = bed.ProduceSimulation(new SimulationOptions
+        {
+            Customers = 50, Seed = 4, Start = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero),
+        }, 500);
+        await using var monitor = bed.CreateMonitor(extra: new Dictionary<string, string?>
+        {
+            ["Stream:Ingest:MaxBatchDelay"] = "00:01:00",
+            ["Stream:Ingest:CatchUpBatchDelay"] = "00:01:00",
+        });
+        var status = monitor.Services.GetRequiredService<Ingest.IngestStatus>();
+        await monitor.StartAsync();
+        await Eventually.Until(() => Task.FromResult(status.FirstRecordTimestamp != 0), TimeSpan.FromSeconds(60), "records to be taken");
+        // 500 records come in one fetch or two; this leaves the consumer time to take them all.
+        await Task.Delay(1000);
+        Assert.Equal(0, status.EventsCommitted);
+
+        // The host waits 30 s for a stop; the batch would wait about a minute more. The stop is seen at once,
+        // and the final flush writes what was taken.
+        await monitor.StopAsync();
+        Assert.True(await bed.CaughtUp(ends), "the batch taken before the stop was not written");
+        Assert.Equal(records.Count(r => r.Event is not null && !r.IsDuplicate), status.EventsCommitted);
+    }
+
+    [Fact]
     public async Task A_missing_setting_stops_start_up_with_a_message_naming_it()
     {
         using var bed = new StreamTestBed(partitions: 1);

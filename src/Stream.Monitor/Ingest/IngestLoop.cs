@@ -147,14 +147,14 @@ public sealed class IngestLoop(
         var wait = _pendingRecords > 0 ? Min(_oldestPending + BatchDelay - now, _options.MaxBatchDelay)
             : _flush is null && _inFlight.IsEmpty ? IdlePoll : FlushPoll;
         if (wait <= TimeSpan.Zero && _flush is not null) wait = FlushPoll;
-        var record = _consumer!.Consume(wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
+        var record = Consume(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, ct);
         ct.ThrowIfCancellationRequested();
         if (record is not null)
         {
             Add(record);
             // Records the client has already fetched are taken in a run, without the checks below (two clock
             // reads among them) for every record; a full batch ends the run.
-            for (var n = 1; n < RunRecords && _pendingRecords < _options.MaxBatchRecords && (record = _consumer.Consume(TimeSpan.Zero)) is not null; n++)
+            for (var n = 1; n < RunRecords && _pendingRecords < _options.MaxBatchRecords && (record = _consumer!.Consume(TimeSpan.Zero)) is not null; n++)
                 Add(record);
         }
         else _catchingUp = false;
@@ -173,6 +173,23 @@ public sealed class IngestLoop(
             AdvanceIdleWatermarks(now);
             // Review timers of quiet partitions fire here, without waiting for records.
             if (_owned.Values.Any(p => p.CanFetchReviews)) FlushAll(_owned.Values.ToList());
+        }
+    }
+
+    /// <summary>
+    /// The next record within <paramref name="wait"/>, or null when none came in all of it. <c>Consume</c> does not
+    /// see the stop token, and a batch may wait up to a minute (<c>MaxBatchDelay</c>), longer than the host
+    /// waits for a stop: so the wait is taken in slices of <see cref="IdlePoll"/>, and a stop ends it at the
+    /// next slice, in time for the final flush.
+    /// </summary>
+    private ConsumeResult<RecordBytes, RecordBytes>? Consume(TimeSpan wait, CancellationToken ct)
+    {
+        while (true)
+        {
+            var slice = Min(wait, IdlePoll);
+            var record = _consumer!.Consume(slice);
+            wait -= slice;
+            if (record is not null || wait <= TimeSpan.Zero || ct.IsCancellationRequested) return record;
         }
     }
 
