@@ -34,7 +34,7 @@ public sealed class CatchUpBatchingTests(ITestOutputHelper output)
         // Caught up: a new record waits for MaxBatchDelay, not for CatchUpBatchDelay (a minute).
         var live = new CustomerSimulator(new SimulationOptions { Customers = 5, Seed = 12, Start = DateTimeOffset.UtcNow.AddHours(-1), Span = TimeSpan.FromMinutes(30) })
             .Records().First(r => r.Event is not null);
-        var backlogEvents = records.Count(r => r.Event is not null && !r.IsDuplicate);
+        var backlogEvents = StreamTestBed.UniqueEvents(records);
         await Eventually.Until(() => Task.FromResult(status.EventsCommitted == backlogEvents), TimeSpan.FromSeconds(10), "the backlog to be reported");
         bed.Produce([live]);
         await Eventually.Until(() => Task.FromResult(status.EventsCommitted == backlogEvents + 1), TimeSpan.FromSeconds(20), "the live record to be committed");

@@ -30,7 +30,7 @@ public sealed class IngestPipelineTests
         await monitor.StartAsync();
         await Eventually.Until(() => bed.CaughtUp(ends), TimeSpan.FromSeconds(60), "the monitor to commit every offset");
         var status = monitor.Services.GetRequiredService<Ingest.IngestStatus>();
-        var unique = records.Count(r => r.Event is not null && !r.IsDuplicate);
+        var unique = StreamTestBed.UniqueEvents(records);
         await Eventually.Until(() => Task.FromResult(status.EventsCommitted == unique && status.Rejected == rejects.Count), TimeSpan.FromSeconds(10),
             "the last write to be reported");
 
@@ -86,7 +86,7 @@ public sealed class IngestPipelineTests
         await monitor.StartAsync();
         await Eventually.Until(() => bed.CaughtUp(ends), TimeSpan.FromSeconds(120), "the backlog to be committed");
         // Counts follow the Redis commits by a poll of the consumer loop, and here each write waits 300 ms.
-        var unique = records.Count(r => r.Event is not null && !r.IsDuplicate);
+        var unique = StreamTestBed.UniqueEvents(records);
         await Eventually.Until(() => Task.FromResult(status.EventsCommitted == unique), TimeSpan.FromSeconds(20), "the last writes to be reported");
         Assert.True(status.BatchesCommitted / (double)bed.Partitions >= 10, $"only {status.BatchesCommitted} partition batches: too few flushes to trim between");
         var cached = MetricsText.Sum(await MetricsText.Scrape(monitor.Services.GetRequiredService<CollectorRegistry>()), "stream_customers_cached");

@@ -48,12 +48,9 @@ public sealed class RebalanceTests
         await Eventually.Until(() => bed.CaughtUp(ends), TimeSpan.FromSeconds(120), "A to take over and finish");
         await Eventually.Until(() => Task.FromResult(statusA.OwnedPartitions == 6), TimeSpan.FromSeconds(30), "A to own every partition");
 
-        var expected = StreamTestBed.ExpectedStates(records);
-        var stored = await bed.StoredStates();
-        Assert.Equal(expected.Count, stored.Count);
-        Assert.Equal(0, expected.Count(kv => !kv.Value.AsSpan().SequenceEqual(stored[kv.Key])));
+        await bed.AssertStoredStatesExpected(records);
         // Redis shows the last write a moment before A's loop reports it; a lost or doubled event never settles.
-        var unique = records.Count(r => r.Event is not null && !r.IsDuplicate);
+        var unique = StreamTestBed.UniqueEvents(records);
         await Eventually.Until(() => Task.FromResult(statusA.EventsCommitted + statusB.EventsCommitted == unique), TimeSpan.FromSeconds(10),
             $"reported totals to reach {unique}");
     }

@@ -67,11 +67,8 @@ public sealed class RevocationFailureTests
 
         var ends = bed.EndOffsets();
         await Eventually.Until(() => bed.CaughtUp(ends), TimeSpan.FromSeconds(120), "A and C to finish");
-        var expected = StreamTestBed.ExpectedStates(records);
-        var stored = await bed.StoredStates();
-        Assert.Equal(expected.Count, stored.Count);
-        Assert.Equal(0, expected.Count(kv => !kv.Value.AsSpan().SequenceEqual(stored[kv.Key])));
-        var unique = records.Count(r => r.Event is not null && !r.IsDuplicate);
+        await bed.AssertStoredStatesExpected(records);
+        var unique = StreamTestBed.UniqueEvents(records);
         await Eventually.Until(() => Task.FromResult(statusA.EventsCommitted + statusB.EventsCommitted + statusC.EventsCommitted == unique),
             TimeSpan.FromSeconds(10), $"reported totals to reach {unique}");
     }

@@ -144,6 +144,18 @@ public sealed class StreamTestBed : IDisposable
         return CustomerStateCodec.Encode(state);
     }
 
+    /// <summary>The events state counts: the valid ones, each once.</summary>
+    public static int UniqueEvents(IEnumerable<SimulatedRecord> records) => records.Count(r => r.Event is not null && !r.IsDuplicate);
+
+    /// <summary>Asserts that Redis holds exactly <see cref="ExpectedStates"/>: every customer, none twice over or short.</summary>
+    public async Task AssertStoredStatesExpected(IEnumerable<SimulatedRecord> records)
+    {
+        var expected = ExpectedStates(records);
+        var stored = await StoredStates();
+        Assert.Equal(expected.Count, stored.Count);
+        Assert.Equal(0, expected.Count(kv => !kv.Value.AsSpan().SequenceEqual(stored[kv.Key])));
+    }
+
     /// <summary>The state an uninterrupted, exactly-once run must produce: each valid event applied once.</summary>
     public static Dictionary<string, byte[]> ExpectedStates(IEnumerable<SimulatedRecord> records)
     {
