@@ -36,13 +36,13 @@ public static class CustomerStructure
 
     private static List<StructureGroup> Group(IEnumerable<StructureMember> members, Func<StructureMember, string> key) =>
         members.GroupBy(key, StringComparer.Ordinal)
-            .Select(g => new StructureGroup(g.Key, g.Count(), g.Sum(m => Math.Max(0, m.ValueUnits))))
+            .Select(g => new StructureGroup(g.Key, g.Count(), Money.Total(g.Select(m => m.ValueUnits))))
             .OrderByDescending(g => g.Customers).ThenBy(g => g.Value, StringComparer.Ordinal).ToList();
 
     private static List<StructureGroup> Capped(List<StructureGroup> groups)
     {
         if (groups.Count <= MaxFreeTextGroups) return groups;
         var rest = groups.Skip(MaxFreeTextGroups - 1).ToList();
-        return [.. groups.Take(MaxFreeTextGroups - 1), new StructureGroup("other", rest.Sum(g => g.Customers), rest.Sum(g => g.ValueUnits))];
+        return [.. groups.Take(MaxFreeTextGroups - 1), new StructureGroup("other", rest.Sum(g => g.Customers), Money.Total(rest.Select(g => g.ValueUnits)))];
     }
 }

@@ -1,3 +1,5 @@
+using Stream.Core.Events;
+
 namespace Stream.Core.Analytics;
 
 /// <summary>Value tiers by contribution share: differentiated service per tier.</summary>
@@ -40,7 +42,8 @@ public static class ValueTiers
     public static Dictionary<string, ValueTier> Assign(IReadOnlyList<(string CustomerId, long ValueUnits)> customers, AnalyticsOptions o)
     {
         var ranked = customers.OrderByDescending(c => c.ValueUnits).ThenBy(c => c.CustomerId, CustomerIdComparer.Instance).ToList();
-        var total = (double)ranked.Where(c => c.ValueUnits > 0).Sum(c => c.ValueUnits);
+        // In doubles, as the cumulative share is: a population can be worth more than a long holds.
+        var total = ranked.Where(c => c.ValueUnits > 0).Sum(c => (double)c.ValueUnits);
         var tiers = new Dictionary<string, ValueTier>(ranked.Count, StringComparer.Ordinal);
         double cumulative = 0;
         foreach (var (id, value) in ranked)
@@ -59,16 +62,18 @@ public static class ValueTiers
 
     public static IReadOnlyList<TierShare> Shares(IReadOnlyList<TierMember> customers, IReadOnlyDictionary<string, ValueTier> tiers)
     {
-        var total = Math.Max(1, customers.Sum(c => Math.Max(0, c.ValueUnits)));
+        // Shares in doubles; the units reported are held at long.MaxValue (Money.Total).
+        var total = Math.Max(1, customers.Sum(c => (double)Math.Max(0, c.ValueUnits)));
         var expectedTotal = customers.Sum(c => Math.Max(0, c.ExpectedValue));
         return Enum.GetValues<ValueTier>().Select(t =>
         {
             var members = customers.Where(c => tiers[c.CustomerId] == t).ToList();
-            var value = members.Sum(c => Math.Max(0, c.ValueUnits));
+            var value = Money.Total(members.Select(c => c.ValueUnits));
+            var share = members.Sum(c => (double)Math.Max(0, c.ValueUnits)) / total;
             var expected = members.Sum(c => Math.Max(0, c.ExpectedValue));
             var atRisk = members.Where(c => c.AtRisk).ToList();
-            return new TierShare(t, members.Count, members.Count / (double)Math.Max(1, customers.Count), value, value / (double)total,
-                expected, expectedTotal > 0 ? expected / expectedTotal : 0, atRisk.Count, atRisk.Sum(c => Math.Max(0, c.ValueUnits)));
+            return new TierShare(t, members.Count, members.Count / (double)Math.Max(1, customers.Count), value, share,
+                expected, expectedTotal > 0 ? expected / expectedTotal : 0, atRisk.Count, Money.Total(atRisk.Select(c => c.ValueUnits)));
         }).ToList();
     }
 

@@ -8,8 +8,30 @@ public static class Money
 {
     public const long UnitsPerWhole = 10_000;
 
-    /// <summary>Largest accepted single amount; keeps every per-customer sum far from overflow.</summary>
+    /// <summary>
+    /// Largest accepted single amount: 10^16 units. About 922 of them fill a <c>long</c>, so sums of units
+    /// saturate (<see cref="Add"/>, <see cref="Total"/>) instead of wrapping to a negative figure or throwing.
+    /// </summary>
     public const decimal MaxAmount = 1_000_000_000_000m;
+
+    /// <summary><paramref name="a"/> + <paramref name="b"/>, held at <c>long.MinValue</c> or <c>long.MaxValue</c> where the sum would overflow.</summary>
+    public static long Add(long a, long b)
+    {
+        var sum = a + b;
+        // Overflow only when both operands have one sign and the sum the other.
+        return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? long.MinValue : long.MaxValue) : sum;
+    }
+
+    /// <summary>The sum of the positive values, held at <c>long.MaxValue</c>: a population's total value.</summary>
+    public static long Total(IEnumerable<long> values)
+    {
+        Int128 total = 0;
+        foreach (var v in values)
+        {
+            if (v > 0) total += v;
+        }
+        return long.CreateSaturating(total);
+    }
 
     public static long ToUnits(decimal amount) => (long)(amount * UnitsPerWhole);
 

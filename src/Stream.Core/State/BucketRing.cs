@@ -1,4 +1,5 @@
 using System.Numerics;
+using Stream.Core.Events;
 
 namespace Stream.Core.State;
 
@@ -72,25 +73,25 @@ public sealed class BucketRing(int length)
         var bit = 1 << (int)counter;
         var slot = Start(row) + BitOperations.PopCount((uint)(row & (bit - 1)));
         if ((row & bit) == 0) InsertValue(index, bit, slot);
-        _values[slot] += amount;
+        _values[slot] = Money.Add(_values[slot], amount);
     }
 
     /// <summary>The counter summed over buckets <c>(last − count, last]</c> that the ring still holds.</summary>
     public long Sum(WindowCounter counter, int last, int count)
     {
         var (start, end) = Range(last, count);
-        long sum = 0;
+        Int128 sum = 0;
         for (var i = start; i < end; i++) sum += CounterAt(i, counter);
-        return sum;
+        return long.CreateSaturating(sum);
     }
 
     /// <summary><paramref name="counter"/> less <paramref name="less"/>, summed over buckets <c>(last − count, last]</c> in one pass.</summary>
     public long Difference(WindowCounter counter, WindowCounter less, int last, int count)
     {
         var (start, end) = Range(last, count);
-        long sum = 0;
-        for (var i = start; i < end; i++) sum += CounterAt(i, counter) - CounterAt(i, less);
-        return sum;
+        Int128 sum = 0;
+        for (var i = start; i < end; i++) sum += (Int128)CounterAt(i, counter) - CounterAt(i, less);
+        return long.CreateSaturating(sum);
     }
 
     /// <summary>Indexes <c>[start, end)</c> of the kept buckets numbered <c>(last − count, last]</c>, found from the newest.</summary>

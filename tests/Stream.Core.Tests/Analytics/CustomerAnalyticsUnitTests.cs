@@ -55,6 +55,20 @@ public sealed class CustomerAnalyticsUnitTests
     }
 
     [Fact]
+    public void A_population_worth_more_than_a_long_holds_still_gets_tiers_and_shares()
+    {
+        // Together 2.25 times what a long holds: summing their value threw. Shares are those of the true total.
+        const long Max = long.MaxValue;
+        var customers = new List<(string, long)> { ("1", Max), ("2", Max / 2), ("3", Max / 2), ("4", Max / 4), ("5", 0) };
+        var tiers = ValueTiers.Assign(customers, Options);
+        Assert.Equal([ValueTier.Premium, ValueTier.Premium, ValueTier.Premium, ValueTier.Growth, ValueTier.Marginal], customers.Select(c => tiers[c.Item1]));
+        var shares = ValueTiers.Shares(customers.Select(c => new TierMember(c.Item1, c.Item2, 0, true)).ToList(), tiers);
+        Assert.Equal((Max, Max), (shares[0].ValueUnits, shares[0].ValueAtRiskUnits));
+        Assert.Equal(2 / 2.25, shares[0].ValueShare, 9);
+        Assert.Equal(0.25 / 2.25, shares[1].ValueShare, 9);
+    }
+
+    [Fact]
     public void Falling_interaction_against_the_customers_own_baseline_is_a_drop_and_quiet_customers_are_not()
     {
         var events = new List<CustomerEvent>();

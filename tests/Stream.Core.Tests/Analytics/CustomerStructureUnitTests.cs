@@ -25,6 +25,13 @@ public sealed class CustomerStructureUnitTests
     }
 
     [Fact]
+    public void A_group_worth_more_than_a_long_holds_reads_its_maximum()
+    {
+        var members = Enumerable.Range(0, 3).Select(_ => Member(CustomerType.Enterprise, "europe", ValueTier.Premium, long.MaxValue / 2)).ToList();
+        Assert.Equal(long.MaxValue, CustomerStructure.Build(members)["type"].Single().ValueUnits);
+    }
+
+    [Fact]
     public void Free_text_dimensions_keep_a_bounded_number_of_groups()
     {
         var members = Enumerable.Range(0, 100).Select(i => Member(CustomerType.Individual, "region-" + i, ValueTier.Marginal, 1)).ToList();

@@ -31,6 +31,27 @@ public sealed class CustomerStateUnitTests
     }
 
     [Fact]
+    public void Amounts_past_what_a_long_holds_stay_at_its_maximum_rather_than_turn_negative()
+    {
+        // 922 purchases at the largest accepted amount fill a long; the 923rd used to wrap spend to below zero.
+        var s = new CustomerState();
+        for (var i = 0; i < 1_000; i++) s.Apply(Purchase("p" + i, T0.AddHours(i), Money.MaxAmount));
+        var day = PurchaseDays.DayNumber(s.LastEventAtMs);
+        Assert.Equal(long.MaxValue, s.AmountUnits(EventType.Purchase));
+        Assert.Equal(long.MaxValue, s.Windows.NetSpend(day, 365));
+        Assert.Equal(1_000, s.Count(EventType.Purchase));
+        var bytes = CustomerStateCodec.Encode(s);
+        Assert.Equal(bytes, CustomerStateCodec.Encode(CustomerStateCodec.Decode(bytes)));
+    }
+
+    [Theory]
+    [InlineData(long.MaxValue - 1, 5, long.MaxValue)]
+    [InlineData(long.MinValue + 1, -5, long.MinValue)]
+    [InlineData(long.MaxValue, long.MinValue, -1)]
+    [InlineData(-7, 3, -4)]
+    public void Money_adds_saturating_at_the_ends_of_a_long(long a, long b, long sum) => Assert.Equal(sum, Money.Add(a, b));
+
+    [Fact]
     public void A_redelivered_event_is_applied_once()
     {
         var s = new CustomerState();
