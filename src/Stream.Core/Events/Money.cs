@@ -15,12 +15,7 @@ public static class Money
     public const decimal MaxAmount = 1_000_000_000_000m;
 
     /// <summary><paramref name="a"/> + <paramref name="b"/>, held at <c>long.MinValue</c> or <c>long.MaxValue</c> where the sum would overflow.</summary>
-    public static long Add(long a, long b)
-    {
-        var sum = a + b;
-        // Overflow only when both operands have one sign and the sum the other.
-        return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? long.MinValue : long.MaxValue) : sum;
-    }
+    public static long Add(long a, long b) => long.CreateSaturating((Int128)a + b);
 
     /// <summary>The sum of the positive values, held at <c>long.MaxValue</c>: a population's total value.</summary>
     public static long Total(IEnumerable<long> values)

@@ -78,7 +78,10 @@ public sealed class CustomerState
         _counts[(int)ev.Type]++;
 
         if (ev.Type.CarriesAmount())
-            _amounts[(int)ev.Type - FirstAmountType] = Money.Add(_amounts[(int)ev.Type - FirstAmountType], ev.AmountUnits);
+        {
+            ref var amount = ref _amounts[(int)ev.Type - FirstAmountType];
+            amount = Money.Add(amount, ev.AmountUnits);
+        }
 
         var day = PurchaseDays.DayNumber(at);
         if (ev.Type == EventType.Purchase)

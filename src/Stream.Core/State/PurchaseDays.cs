@@ -1,3 +1,5 @@
+using Stream.Core.Events;
+
 namespace Stream.Core.State;
 
 /// <summary>
@@ -31,7 +33,7 @@ public sealed class PurchaseDays
     /// result is the sum of purchases on the earliest day.</summary>
     public void AddSpend(int day, long units)
     {
-        if (day == FirstDay) FirstDaySpendUnits += units;
+        if (day == FirstDay) FirstDaySpendUnits = Money.Add(FirstDaySpendUnits, units);
     }
 
     public static int DayNumber(long unixMs) => (int)Math.Floor(unixMs / 86_400_000d);

@@ -44,6 +44,18 @@ public sealed class CustomerStateUnitTests
         Assert.Equal(bytes, CustomerStateCodec.Encode(CustomerStateCodec.Decode(bytes)));
     }
 
+    [Fact]
+    public void Amounts_past_what_a_long_holds_on_one_day_stay_at_its_maximum_too()
+    {
+        // One day's bucket and the first purchase day's spend are sums of their own.
+        var s = new CustomerState();
+        for (var i = 0; i < 1_000; i++) s.Apply(Purchase("p" + i, T0.AddSeconds(i), Money.MaxAmount));
+        var day = PurchaseDays.DayNumber(s.LastEventAtMs);
+        Assert.Equal(long.MaxValue, s.PurchaseDays.FirstDaySpendUnits);
+        Assert.Equal(long.MaxValue, s.Windows.NetSpend(day, 1));
+        Assert.Equal(long.MaxValue, s.AmountUnits(EventType.Purchase));
+    }
+
     [Theory]
     [InlineData(long.MaxValue - 1, 5, long.MaxValue)]
     [InlineData(long.MinValue + 1, -5, long.MinValue)]
