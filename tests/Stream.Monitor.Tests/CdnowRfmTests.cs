@@ -17,8 +17,10 @@ public sealed class CdnowRfmTests(ITestOutputHelper output)
         using (var producer = bed.CreateProducer())
         using (var csv = File.OpenText(ReferenceData.PathOf("cdnow", "transactions.csv")))
         {
-            foreach (var ev in CsvReplay.Read(csv, CsvFormat.Cdnow, "cdnow", "USD")) producer.Enqueue(ev);
+            var errors = new List<CsvRowError>();
+            foreach (var ev in CsvReplay.Read(csv, CsvFormat.Cdnow, "cdnow", "USD", errors)) producer.Enqueue(ev);
             producer.Flush(TimeSpan.FromMinutes(1));
+            Assert.Empty(errors);
         }
         var ends = bed.EndOffsets();
         Assert.Equal(69_659, ends.Values.Sum());

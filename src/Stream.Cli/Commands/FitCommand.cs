@@ -26,13 +26,17 @@ internal static class FitCommand
         command.SetAction(parse =>
         {
             using var reader = parse.GetValue(file)!.OpenText();
+            var errors = new List<CsvRowError>();
             if (parse.GetValue(summary))
             {
-                WriteFits(SummaryCsv.Read(reader), "the file's unit");
+                var read = SummaryCsv.Read(reader, errors);
+                CsvReport.WriteSkipped(errors);
+                WriteFits(read, "the file's unit");
                 return 0;
             }
-            var purchases = CsvReplay.Read(reader, parse.GetValue(format), "fit", "USD")
+            var purchases = CsvReplay.Read(reader, parse.GetValue(format), "fit", "USD", errors)
                 .Select(e => (e.CustomerId, DateOnly.FromDateTime(e.OccurredAt.UtcDateTime), e.Amount!.Value)).ToList();
+            CsvReport.WriteSkipped(errors);
             var observationEnd = Day(parse.GetValue(end) ?? throw new InvalidOperationException("--observation-end is required for a purchases file"));
             var fitEnd = parse.GetValue(calibration) is { } c ? Day(c) : observationEnd;
 

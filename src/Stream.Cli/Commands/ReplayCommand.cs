@@ -28,11 +28,12 @@ internal static class ReplayCommand
             using var producer = new StreamProducer(new StreamProducerOptions { BootstrapServers = CommonOptions.RequireBootstrap(parse, bootstrap) });
             Error? failure = null;
             long sent = 0;
+            var errors = new List<CsvRowError>();
             AnsiConsole.Progress().Start(progress =>
             {
                 var task = progress.AddTask($"replaying {path.Name}", maxValue: total);
                 using var reader = path.OpenText();
-                foreach (var ev in CsvReplay.Read(reader, parse.GetValue(format), idPrefix, producer.Options.Limits.Currency))
+                foreach (var ev in CsvReplay.Read(reader, parse.GetValue(format), idPrefix, producer.Options.Limits.Currency, errors))
                 {
                     if (ct.IsCancellationRequested || failure is not null) break;
                     producer.Enqueue(ev, e => failure ??= e);
@@ -42,8 +43,9 @@ internal static class ReplayCommand
                 task.Value = sent;
             });
             if (failure is not null) throw new KafkaException(failure);
+            CsvReport.WriteSkipped(errors);
             AnsiConsole.MarkupLine($"[green]replayed {sent:N0} purchases[/]");
-            return Task.FromResult(0);
+            return Task.FromResult(errors.Count == 0 ? 0 : 2);
         });
         return command;
     }

@@ -6,32 +6,47 @@ namespace Stream.Producer.Replay;
 /// <summary>
 /// Reads per-customer repeat-purchase summaries, in whatever time unit the file uses: the batch libraries'
 /// layouts <c>frequency,recency,T[,monetary_value]</c> or <c>x,t_x,T[,zbar]</c>, found by header name (other
-/// columns, such as an id, are ignored). <c>stream fit --summary</c> fits them directly.
+/// columns, such as an id, are ignored). <c>stream fit --summary</c> fits them directly. A row that cannot be
+/// read is added to <c>errors</c> with its line and reason, and skipped.
 /// </summary>
 public static class SummaryCsv
 {
-    public static IReadOnlyList<RepeatPurchaseSummary> Read(TextReader csv)
+    public static IReadOnlyList<RepeatPurchaseSummary> Read(TextReader csv, ICollection<CsvRowError> errors)
     {
-        var header = (csv.ReadLine() ?? throw new FormatException("the file is empty")).Split(',').Select(h => h.Trim().Trim('"')).ToList();
-        int Column(params string[] names) => names.Select(n => header.IndexOf(n)).FirstOrDefault(i => i >= 0, -1);
+        var rows = CsvRows.Open(csv);
+        int Column(params string[] names) => names.Select(rows.IndexOf).FirstOrDefault(i => i >= 0, -1);
         var (x, tx, t, m) = (Column("frequency", "x"), Column("recency", "t_x"), Column("T"), Column("monetary_value", "zbar"));
         if (x < 0 || tx < 0 || t < 0)
-            throw new FormatException($"expected columns frequency (or x), recency (or t_x) and T; found {string.Join(',', header)}");
+            throw new FormatException($"expected columns frequency (or x), recency (or t_x) and T; found {string.Join(',', rows.Header)}");
 
         var summaries = new List<RepeatPurchaseSummary>();
-        var line = 1;
-        while (csv.ReadLine() is { } row)
+        foreach (var row in rows.Rows)
         {
-            line++;
-            if (row.Length == 0) continue;
-            var f = row.Split(',');
-            double Value(int i) => i < f.Length && double.TryParse(f[i], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) && v >= 0
-                ? v
-                : throw new FormatException($"line {line}: column {header[i]} is not a non-negative number");
-            var s = new RepeatPurchaseSummary(Value(x), Value(tx), Value(t), m >= 0 ? Value(m) : 0);
-            if (s.Recency > s.Age) throw new FormatException($"line {line}: recency {s.Recency} exceeds T {s.Age}");
-            summaries.Add(s);
+            var reason = Parse(row, rows.Header, x, tx, t, m, out var s);
+            if (reason is null) summaries.Add(s);
+            else errors.Add(new CsvRowError(row.Line, reason));
         }
         return summaries;
+    }
+
+    private static string? Parse(CsvRow row, IReadOnlyList<string> header, int x, int tx, int t, int m, out RepeatPurchaseSummary summary)
+    {
+        summary = default;
+        if (row.Malformed is { } malformed) return malformed;
+        var f = row.Fields;
+        var values = new double[4];
+        var columns = new[] { x, tx, t, m };
+        for (var k = 0; k < columns.Length; k++)
+        {
+            var i = columns[k];
+            if (i < 0) continue;
+            if (i >= f.Length || !double.TryParse(f[i], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v) || v < 0)
+                return $"column {header[i]} is not a non-negative number";
+            values[k] = v;
+        }
+        summary = new RepeatPurchaseSummary(values[0], values[1], values[2], values[3]);
+        return summary.Recency > summary.Age
+            ? string.Create(CultureInfo.InvariantCulture, $"recency {summary.Recency} exceeds T {summary.Age}")
+            : null;
     }
 }
