@@ -19,6 +19,13 @@ public sealed class KafkaOptions
     [Required] public string DeadLetterTopic { get; set; } = "customer.events.dlq";
     [Required] public string ChangesTopic { get; set; } = "customer.changes";
 
+    /// <summary>
+    /// The largest dead letter sent whole; a larger rejected record goes as a truncated copy with its original size
+    /// and SHA-256. Keep it under the dead-letter topic's <c>max.message.bytes</c> and the producer's <c>message.max.bytes</c> (1,000,000).
+    /// </summary>
+    [Range(16 * 1024, 100 * 1024 * 1024, ErrorMessage = "Stream:Kafka:DeadLetterMaxBytes must be between 16384 and 104857600.")]
+    public int DeadLetterMaxBytes { get; set; } = 900_000;
+
     /// <summary>Extra librdkafka settings (security.protocol, sasl.*, ...). Values are never logged.</summary>
     public Dictionary<string, string> Settings { get; set; } = [];
 

@@ -46,6 +46,9 @@ public sealed class IngestLoop(
     private readonly EventReader _reader = new(ingestOptions.Value.Limits);
     private readonly Dictionary<int, OwnedPartition> _owned = [];
     private readonly HashSet<int> _fenced = [];
+    // Assigned partition numbers whose claim failed: claimed at the next poll, not only when a record comes,
+    // since records already read past would otherwise wait for new traffic to be read again.
+    private readonly HashSet<int> _unclaimed = [];
     private readonly RecordArena _arena = new();
     private readonly EncodeChunks _chunks = new();
     private IConsumer<RecordBytes, RecordBytes>? _consumer;
@@ -79,7 +82,7 @@ public sealed class IngestLoop(
 
         using var deliveries = new DeliveryTracker(kafka.CreateProducer());
         _deliveries = deliveries;
-        _deadLetters = new DeadLetterPublisher(deliveries, _topics.DeadLetter);
+        _deadLetters = new DeadLetterPublisher(deliveries, _topics.DeadLetter, kafkaOptions.Value.DeadLetterMaxBytes);
         _changes = new StatusChangePublisher(deliveries, _topics.Changes);
         using var consumer = kafka.CreateConsumer(_arena, b => b
             .SetPartitionsAssignedHandler(OnAssigned)
@@ -137,6 +140,7 @@ public sealed class IngestLoop(
             _failedInCallback = null;
             throw new InvalidOperationException("A flush failed during a rebalance", failed);
         }
+        if (_unclaimed.Count > 0) ClaimUnclaimed();
         // A finished flush is observed here, so its failure surfaces even when no further flush is due.
         if (_flush is { IsCompleted: true }) FinishFlush();
         var now = clock.GetUtcNow();
@@ -261,12 +265,28 @@ public sealed class IngestLoop(
         return null;
     }
 
+    /// <summary>Claims the partitions whose claim failed and rewinds them to their Redis offsets; a failure throws, and the loop backs off.</summary>
+    private void ClaimUnclaimed()
+    {
+        foreach (var n in _unclaimed.ToList())
+        {
+            var assigned = _consumer!.Assignment.Where(a => a.Partition.Value == n).ToList();
+            if (assigned.Count > 0 && !_owned.ContainsKey(n))
+            {
+                var owner = Claim(n);
+                foreach (var tp in assigned) _consumer.Seek(new TopicPartitionOffset(tp, StartOffset(owner, tp.Topic)));
+            }
+            _unclaimed.Remove(n);
+        }
+    }
+
     private OwnedPartition Claim(int n)
     {
         var claim = store.ClaimAsync(n).GetAwaiter().GetResult();
         var owner = new OwnedPartition(claim, _options, clock.GetUtcNow());
         _owned[n] = owner;
         _fenced.Remove(n);
+        _unclaimed.Remove(n);
         status.OwnedPartitions = _owned.Count;
         metrics.PartitionsOwned.Set(_owned.Count);
         return owner;
@@ -287,8 +307,9 @@ public sealed class IngestLoop(
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
-                // Left unclaimed: EnsureOwned claims it and rewinds before any of its records is applied.
+                // Left unclaimed: the next poll claims it and rewinds before any of its records is applied.
                 logger.LogWarning(ex, "Could not claim partition {Partition} on assignment", group.Key);
+                _unclaimed.Add(group.Key);
             }
             foreach (var tp in group)
                 result.Add(new TopicPartitionOffset(tp, owner is null ? Offset.Unset : StartOffset(owner, tp.Topic)));
@@ -338,6 +359,8 @@ public sealed class IngestLoop(
         {
             if (_owned.Remove(n, out var owner)) _pendingRecords -= owner.Batch.Records;
             _fenced.Remove(n);
+            _unclaimed.Remove(n);
+            _deadLetters?.Forget(n);
         }
         status.OwnedPartitions = _owned.Count;
         metrics.PartitionsOwned.Set(_owned.Count);
@@ -374,8 +397,9 @@ public sealed class IngestLoop(
             }
             catch (Exception ex)
             {
-                logger.LogWarning(ex, "Re-claiming partition {Partition} failed; will retry on its next record", n);
+                logger.LogWarning(ex, "Re-claiming partition {Partition} failed; will retry at the next poll", n);
                 _owned.Remove(n);
+                _unclaimed.Add(n);
             }
         }
     }
@@ -543,9 +567,11 @@ public sealed class IngestLoop(
                 _pendingRecords -= p.Batch.Records;
                 _owned.Remove(p.Number);
                 _fenced.Add(p.Number);
+                _deadLetters!.Forget(p.Number);
                 continue;
             }
             p.MarkCommitted(batch.Next);
+            _deadLetters!.Committed(p.Number, batch.Next);
             metrics.BatchRecords.Observe(batch.Outcome.Records);
             StoreKafkaOffsets(p.Number, batch.Next);
             Report(batch.Outcome, committedAt);

@@ -11,14 +11,21 @@ public sealed class DeliveryTracker(IProducer<byte[]?, byte[]?> producer) : IDis
 {
     private DeliveryGroup _open = new();
 
-    /// <summary>Produces a record into the open group. Threads may call it together, but not while <see cref="DeliveredAsync"/> runs.</summary>
-    public void Produce(string topic, Message<byte[]?, byte[]?> message)
+    /// <summary>
+    /// Produces a record into the open group; <paramref name="reported"/>, if given, hears whether it was delivered.
+    /// Threads may call it together, but not while <see cref="DeliveredAsync"/> runs.
+    /// </summary>
+    public void Produce(string topic, Message<byte[]?, byte[]?> message, Action<bool>? reported = null)
     {
         var group = _open;
         group.Add();
         try
         {
-            producer.Produce(topic, message, report => group.Done(report.Error));
+            producer.Produce(topic, message, report =>
+            {
+                reported?.Invoke(!report.Error.IsError);
+                group.Done(report.Error);
+            });
         }
         catch (ProduceException<byte[]?, byte[]?> ex)
         {
