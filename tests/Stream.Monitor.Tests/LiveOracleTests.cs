@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Confluent.Kafka;
+using Stream.Monitor.Tests.Support;
+using Stream.Producer.Simulation;
+using Xunit.Abstractions;
+
+namespace Stream.Monitor.Tests;
+
+/// <summary>
+/// The pipeline checked against <see cref="TopicOracle"/>, an independent recount of the topics, while a
+/// simulator produces at a high rate and the monitor consumes: watermarks, idle advance, catch-up batches,
+/// review timers and the model refresher all run while records arrive.
+/// </summary>
+public sealed class LiveOracleTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Every_customer_state_equals_the_recount_of_the_topics_after_live_production()
+    {
+        const int events = 200_000, customers = 5_000, rate = 50_000;
+        // 16 partitions keep every partition of the 200k events under the mock broker's ~5 MB: nothing is evicted.
+        using var bed = new StreamTestBed(partitions: 16);
+        // Event time compressed as `stream simulate` does it: a year of history ending now, sent in seconds.
+        var now = DateTimeOffset.UtcNow;
+        var records = new CustomerSimulator(new SimulationOptions
+        {
+            Customers = customers, Seed = 7, Start = now.AddDays(-365), Span = TimeSpan.FromDays(365), InvalidShare = 0.002, DuplicateShare = 0.02,
+        }).Records().Take(events).ToList();
+
+        await using var monitor = bed.CreateMonitor(extra: new Dictionary<string, string?>
+        {
+            ["Stream:Models:RefitAfterEvents"] = "50000",
+            ["Stream:Models:CheckInterval"] = "00:00:01",
+        });
+        await monitor.StartAsync();
+        var status = monitor.Services.GetRequiredService<Ingest.IngestStatus>();
+
+        var clock = Stopwatch.StartNew();
+        long committedWhileProducing = 0;
+        using (var producer = bed.CreateProducer())
+        {
+            Error? failure = null;
+            for (var i = 0; i < records.Count; i++)
+            {
+                SimulationSender.Send(producer, records[i], e => failure ??= e);
+                // Paced, so the monitor consumes while production goes on.
+                if (i % 1_000 == 999 && clock.Elapsed < TimeSpan.FromSeconds((i + 1d) / rate)) await Task.Delay(TimeSpan.FromSeconds((i + 1d) / rate) - clock.Elapsed);
+            }
+            committedWhileProducing = status.EventsCommitted;
+            producer.Flush(TimeSpan.FromSeconds(60));
+            Assert.Null(failure);
+        }
+        var produced = clock.Elapsed;
+        var ends = bed.EndOffsets();
+        await Eventually.Until(() => bed.CaughtUp(ends), TimeSpan.FromSeconds(240), "the monitor to commit every offset");
+        output.WriteLine($"produced {records.Count:N0} records in {produced.TotalSeconds:F1} s; {committedWhileProducing:N0} events committed by then; caught up after {clock.Elapsed.TotalSeconds:F1} s");
+        Assert.True(committedWhileProducing > 0, "the monitor committed nothing while production ran: the test did not interleave");
+
+        // Nothing was evicted by the mock broker: the oracle reads every record from offset 0.
+        using (var probe = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = bed.Kafka.BootstrapServers, GroupId = "probe" }).Build())
+        {
+            foreach (var tp in ends.Keys) Assert.Equal(0, probe.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(10)).Low.Value);
+        }
+        var recount = TopicOracle.Count(TopicOracle.ReadAll(bed.Kafka.BootstrapServers, ends), bed.Topics, TimeSpan.FromHours(24));
+        Assert.Equal(events, recount.Records);
+        Assert.True(recount.Duplicates > 0 && recount.Invalid.Count > 0, "the input has re-deliveries and invalid records");
+        output.WriteLine($"oracle: {recount.Customers.Count:N0} customers, {recount.Customers.Values.Sum(c => c.EventCount):N0} events, {recount.Duplicates:N0} re-deliveries, {recount.Invalid.Count:N0} invalid");
+
+        // Every customer the store holds is one the recount has, and each says what the recount says.
+        var stored = await bed.StoredStates();
+        Assert.Equal(recount.Customers.Keys.Order(StringComparer.Ordinal), stored.Keys.Order(StringComparer.Ordinal));
+        using var http = new HttpClient { BaseAddress = new Uri(StreamTestBed.Address(monitor)) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", StreamTestBed.ApiKey);
+        var mismatches = new System.Collections.Concurrent.ConcurrentBag<string>();
+        await Parallel.ForEachAsync(recount.Customers, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (c, ct) =>
+        {
+            var view = await http.GetFromJsonAsync<JsonElement>($"/api/customers/{Uri.EscapeDataString(c.Key)}", ct);
+            if (Differences(c.Value, view) is { Length: > 0 } diff) mismatches.Add($"{c.Key}: {diff}");
+        });
+        Assert.True(mismatches.IsEmpty, $"{mismatches.Count} of {recount.Customers.Count} customers differ from the recount, e.g. {string.Join("; ", mismatches.Take(5))}");
+
+        // The dead-letter topic holds every invalid record (a clean run sends each once).
+        var dead = bed.DeadLetters(recount.Invalid.Count, TimeSpan.FromSeconds(20));
+        var sources = dead.Select(d => (Header(d, "dlq.source.topic"), int.Parse(Header(d, "dlq.source.partition"), CultureInfo.InvariantCulture),
+            long.Parse(Header(d, "dlq.source.offset"), CultureInfo.InvariantCulture))).ToList();
+        Assert.Equal(recount.Invalid.OrderBy(s => s).ToList(), sources.Distinct().OrderBy(s => s).ToList());
+        Assert.Equal(sources.Count, sources.Distinct().Count());
+    }
+
+    private static string Differences(ExpectedCustomer expected, JsonElement view)
+    {
+        var diff = new StringBuilder();
+        void Check<T>(string what, T want, T got)
+        {
+            if (!EqualityComparer<T>.Default.Equals(want, got)) diff.Append(CultureInfo.InvariantCulture, $"{what} {got} (expected {want}) ");
+        }
+        Check("eventCount", expected.EventCount, view.GetProperty("eventCount").GetInt64());
+        Check("counts", Join(expected.Counts), Join(view.GetProperty("counts").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32())));
+        Check("amounts", Join(expected.Amounts), Join(view.GetProperty("amounts").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDecimal())));
+        Check("distinctPurchaseDays", expected.PurchaseDays.Count, view.GetProperty("distinctPurchaseDays").GetInt32());
+        if (expected.PurchaseDays.Count > 0)
+        {
+            Check("firstPurchaseDay", expected.PurchaseDays.Min, DateOnly.Parse(view.GetProperty("firstPurchaseDay").GetString()!, CultureInfo.InvariantCulture));
+            Check("lastPurchaseDay", expected.PurchaseDays.Max, DateOnly.Parse(view.GetProperty("lastPurchaseDay").GetString()!, CultureInfo.InvariantCulture));
+        }
+        Check("firstEventAt", expected.FirstEventAt.ToUnixTimeMilliseconds(), view.GetProperty("firstEventAt").GetDateTimeOffset().ToUnixTimeMilliseconds());
+        Check("lastEventAt", expected.LastEventAt.ToUnixTimeMilliseconds(), view.GetProperty("lastEventAt").GetDateTimeOffset().ToUnixTimeMilliseconds());
+        return diff.ToString();
+    }
+
+    private static string Join<T>(IEnumerable<KeyValuePair<string, T>> values) =>
+        string.Join(",", values.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key + "=" + (kv.Value is decimal d
+            // 15.00 and 15 are one amount: compare values, not the scale they were written with.
+            ? d.ToString("0.############", CultureInfo.InvariantCulture)
+            : Convert.ToString(kv.Value, CultureInfo.InvariantCulture))));
+
+    private static string Header(ConsumeResult<byte[]?, byte[]?> r, string key) =>
+        r.Message.Headers.TryGetLastBytes(key, out var bytes) ? Encoding.UTF8.GetString(bytes) : "";
+}
