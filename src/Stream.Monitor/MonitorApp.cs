@@ -9,6 +9,8 @@ public static class MonitorApp
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = [] });
         builder.Configuration.AddInMemoryCollection(settings);
+        // As configuration too, so what derives from Urls (the static member id) sees these, not appsettings'.
+        builder.Configuration["Urls"] = urls;
         builder.WebHost.UseUrls(urls);
         logging?.Invoke(builder.Logging);
         builder.AddStreamMonitor();

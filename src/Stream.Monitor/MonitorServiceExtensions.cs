@@ -18,6 +18,7 @@ public static class MonitorServiceExtensions
     {
         var services = builder.Services;
         services.AddValidatedOptions<KafkaOptions>(KafkaOptions.Section);
+        services.PostConfigure<KafkaOptions>(o => o.InstanceId ??= StaticMembership.DefaultInstanceId(builder.Configuration["Urls"]));
         services.AddValidatedOptions<RedisOptions>(RedisOptions.Section);
         services.AddValidatedOptions<IngestOptions>(IngestOptions.Section);
         services.AddValidatedOptions<ApiOptions>(ApiOptions.Section);

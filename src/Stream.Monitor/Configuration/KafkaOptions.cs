@@ -20,6 +20,14 @@ public sealed class KafkaOptions
     [Required] public string ChangesTopic { get; set; } = "customer.changes";
 
     /// <summary>
+    /// This instance's static group membership (<c>group.instance.id</c>): restarted with the same id, it takes
+    /// its partitions back at once instead of waiting for its old session to time out and a rebalance. Unset,
+    /// it is the host name and the HTTP port (two instances on one host listen on different ports); <c>none</c>,
+    /// or no fixed port, means dynamic membership. Two running instances must never share an id.
+    /// </summary>
+    public string? InstanceId { get; set; }
+
+    /// <summary>
     /// The largest dead letter sent whole; a larger rejected record goes as a truncated copy with its original size
     /// and SHA-256. Keep it under the dead-letter topic's <c>max.message.bytes</c> and the producer's <c>message.max.bytes</c> (1,000,000).
     /// </summary>

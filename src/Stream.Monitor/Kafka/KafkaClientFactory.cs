@@ -33,7 +33,13 @@ public sealed class KafkaClientFactory(IOptions<KafkaOptions> options) : IKafkaC
             // How long a partition's fetching pauses once the prefetch queue is over its limit (librdkafka's default:
             // 1 s). A consumer that empties the queue sooner than that waits with nothing to read.
             FetchQueueBackoffMs = 50,
+            // A member that crashed holds its partitions until its session expires (Kafka's default: 45 s). librdkafka
+            // heartbeats from its own thread, so a long flush does not miss them: 6 s, the broker's default minimum,
+            // bounds recovery when a static member id does not bring the partitions back at once.
+            SessionTimeoutMs = 6000,
+            HeartbeatIntervalMs = 1500,
         };
+        if (_options.InstanceId is { Length: > 0 } id && id != "none") config.GroupInstanceId = id;
         Apply(config);
         var builder = new ConsumerBuilder<RecordBytes, RecordBytes>(config).SetKeyDeserializer(arena).SetValueDeserializer(arena);
         configure(builder);
