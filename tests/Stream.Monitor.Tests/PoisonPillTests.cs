@@ -102,6 +102,13 @@ public sealed class PoisonPillTests
         int Failed(string prefix) => log.GetSnapshot().Count(r => r.Message.StartsWith(prefix, StringComparison.Ordinal));
         await Eventually.Until(() => Task.FromResult(Failed("Ingest failed") >= 4), TimeSpan.FromSeconds(60), "four failed flushes");
         Assert.Equal(0, status.EventsCommitted);
+        // Health names the partitions that cannot commit, and so does the metric.
+        using var http = new HttpClient { BaseAddress = new Uri(StreamTestBed.Address(monitor)) };
+        var ready = await http.GetStringAsync("/health/ready");
+        Assert.Equal("Degraded", ready);
+        Assert.NotEmpty(status.FailingPartitions);
+        var metrics = await MetricsText.Scrape(monitor.Services.GetRequiredService<Prometheus.CollectorRegistry>());
+        Assert.True(MetricsText.Sum(metrics, "stream_partition_failed_writes") >= status.FailingPartitions.Count);
 
         await db.ExecuteAsync("ACL", "SETUSER", "m", "-incr");
         var before = Failed("Re-claiming partition");
@@ -111,6 +118,8 @@ public sealed class PoisonPillTests
         var ends = bed.EndOffsets();
         await Eventually.Until(() => bed.CaughtUp(ends), TimeSpan.FromSeconds(60), "the monitor to commit every offset");
         await bed.AssertStoredStatesExpected(records);
+        Assert.Empty(status.FailingPartitions);
+        Assert.Equal("Healthy", await http.GetStringAsync("/health/ready"));
 
         var dead = bed.DeadLetters(rejects, TimeSpan.FromSeconds(10));
         var copies = dead.GroupBy(d => (Header(d, DeadLetterPublisher.SourceTopicHeader), Header(d, DeadLetterPublisher.SourcePartitionHeader), Header(d, DeadLetterPublisher.SourceOffsetHeader)))

@@ -361,6 +361,7 @@ public sealed class IngestLoop(
             _fenced.Remove(n);
             _unclaimed.Remove(n);
             _deadLetters?.Forget(n);
+            ClearFailures(n);
         }
         status.OwnedPartitions = _owned.Count;
         metrics.PartitionsOwned.Set(_owned.Count);
@@ -545,7 +546,15 @@ public sealed class IngestLoop(
     /// <summary>Waits for one flush's writes; a failure throws, and the loop resumes from Redis.</summary>
     private void Complete(Flight flight)
     {
-        flight.WaitWritten();
+        try
+        {
+            flight.WaitWritten();
+        }
+        catch
+        {
+            foreach (var (batch, write) in flight.Writes.Where(w => w.Write.IsFaulted)) PartitionFailed(batch.Owner.Number);
+            throw;
+        }
         metrics.RecordChanges(flight.Changes);
         status.RecordChanges(flight.Changes.Count);
         var committedAt = clock.GetUtcNow();
@@ -557,6 +566,7 @@ public sealed class IngestLoop(
             if (write.Result == CommitOutcome.OutOfSequence)
             {
                 // An earlier write of this partition was lost (say Redis died mid-flight): start over from Redis.
+                PartitionFailed(p.Number);
                 throw new InvalidOperationException($"partition {p.Number}: Redis does not hold the progress this batch builds on");
             }
             if (write.Result == CommitOutcome.Fenced)
@@ -571,6 +581,7 @@ public sealed class IngestLoop(
                 continue;
             }
             p.MarkCommitted(batch.Next);
+            ClearFailures(p.Number);
             _deadLetters!.Committed(p.Number, batch.Next);
             metrics.BatchRecords.Observe(batch.Outcome.Records);
             StoreKafkaOffsets(p.Number, batch.Next);
@@ -580,6 +591,16 @@ public sealed class IngestLoop(
         status.OwnedPartitions = _owned.Count;
         metrics.PartitionsOwned.Set(_owned.Count);
     }
+
+    private void PartitionFailed(int partition) =>
+        metrics.PartitionFailures.WithLabels(PartitionLabel(partition)).Set(status.RecordPartitionFailure(partition));
+
+    private void ClearFailures(int partition)
+    {
+        if (status.ClearPartitionFailures(partition)) metrics.PartitionFailures.WithLabels(PartitionLabel(partition)).Set(0);
+    }
+
+    private static string PartitionLabel(int partition) => partition.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private void StoreKafkaOffsets(int partition, IReadOnlyDictionary<string, long> next)
     {

@@ -13,6 +13,12 @@ public sealed class IngestReadinessCheck(IngestStatus status, IConnectionMultipl
         try
         {
             var latency = await redis.GetDatabase().PingAsync();
+            if (status.FailingPartitions.Count > 0)
+            {
+                // Degraded, not unhealthy: the instance still serves, and restarting it would not help a stuck partition.
+                var failing = string.Join(", ", status.FailingPartitions.OrderBy(p => p.Key).Select(p => $"{p.Key} ({p.Value} failed writes in a row)"));
+                return HealthCheckResult.Degraded($"partitions failing to commit: {failing}");
+            }
             return HealthCheckResult.Healthy($"{status.OwnedPartitions} partitions owned; redis {latency.TotalMilliseconds:F1} ms");
         }
         catch (RedisException ex)

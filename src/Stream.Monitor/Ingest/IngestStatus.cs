@@ -25,6 +25,16 @@ public sealed class IngestStatus
     public long ReviewsCommitted => Interlocked.Read(ref _reviews);
     public long ChangesPublished => Interlocked.Read(ref _changes);
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, int> _failing = new();
+
+    /// <summary>Partition numbers whose last writes failed, with how many failed in a row; a commit clears one.</summary>
+    public IReadOnlyDictionary<int, int> FailingPartitions => _failing;
+
+    internal int RecordPartitionFailure(int partition) => _failing.AddOrUpdate(partition, 1, (_, n) => n + 1);
+
+    /// <summary>The partition committed, or is no longer this instance's; true when it was failing.</summary>
+    internal bool ClearPartitionFailures(int partition) => !_failing.IsEmpty && _failing.TryRemove(partition, out _);
+
     internal void RecordFirstRecord(long timestamp) => Interlocked.CompareExchange(ref _firstRecordTimestamp, timestamp, 0);
 
     internal void RecordReviews(long reviews) => Interlocked.Add(ref _reviews, reviews);

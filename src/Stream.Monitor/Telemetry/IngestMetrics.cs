@@ -25,6 +25,8 @@ public sealed class IngestMetrics
             "Micro-batches refused because another instance had taken the partition over.");
         Errors = factory.CreateCounter("stream_ingest_errors_total",
             "Failures that made the pipeline retry from its last committed offsets, by stage.", "stage");
+        PartitionFailures = factory.CreateGauge("stream_partition_failed_writes",
+            "Consecutive failed batch writes of a partition number; 0 once one commits. Above 0 for long: the partition is stuck.", "partition");
         BatchRecords = factory.CreateHistogram("stream_batch_records", "Records per partition micro-batch.",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(1, 4, 10) });
         EventLatency = factory.CreateHistogram("stream_event_latency_seconds",
@@ -52,6 +54,7 @@ public sealed class IngestMetrics
     public Counter Batches { get; }
     public Counter Fenced { get; }
     public Counter Errors { get; }
+    public Gauge PartitionFailures { get; }
     public Histogram BatchRecords { get; }
     public Histogram EventLatency { get; }
     public Histogram PipelineLatency { get; }
