@@ -27,7 +27,7 @@ public sealed class LiveOracleTests(ITestOutputHelper output)
         var now = DateTimeOffset.UtcNow;
         var records = new CustomerSimulator(new SimulationOptions
         {
-            Customers = customers, Seed = 7, Start = now.AddDays(-365), Span = TimeSpan.FromDays(365), InvalidShare = 0.002, DuplicateShare = 0.02,
+            Customers = customers, Seed = 7, Start = now.AddDays(-365), Span = TimeSpan.FromDays(365), InvalidShare = 0.002, DuplicateShare = 0.02, FarDuplicateShare = 0.01,
         }).Records().Take(events).ToList();
 
         await using var monitor = bed.CreateMonitor(extra: new Dictionary<string, string?>
@@ -68,6 +68,10 @@ public sealed class LiveOracleTests(ITestOutputHelper output)
         Assert.Equal(events, recount.Records);
         Assert.True(recount.Duplicates > 0 && recount.Invalid.Count > 0, "the input has re-deliveries and invalid records");
         output.WriteLine($"oracle: {recount.Customers.Count:N0} customers, {recount.Customers.Values.Sum(c => c.EventCount):N0} events, {recount.Duplicates:N0} re-deliveries, {recount.Invalid.Count:N0} invalid");
+
+        // The recount does not model the dedupe capacity: no fingerprint inside the horizon may have been pushed out.
+        var metrics = await MetricsText.Scrape(monitor.Services.GetRequiredService<Prometheus.CollectorRegistry>());
+        Assert.Equal(0, MetricsText.Sum(metrics, "stream_dedupe_evictions_total"));
 
         // Every customer the store holds is one the recount has, and each says what the recount says.
         var stored = await bed.StoredStates();

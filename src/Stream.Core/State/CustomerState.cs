@@ -65,12 +65,17 @@ public sealed class CustomerState
     /// <summary>Applies one validated event; false when it is a re-delivery already applied.</summary>
     public bool Apply(CustomerEvent ev) => Apply(EventFacts.Of(ev));
 
-    /// <summary>Applies what state takes from one validated event; false when it is a re-delivery already applied.</summary>
-    public bool Apply(in EventFacts ev)
+    /// <summary>Applies what state takes from one validated event, with the default dedupe policy; false when it is a re-delivery already applied.</summary>
+    public bool Apply(in EventFacts ev) => Apply(ev, DedupePolicy.Default, out _);
+
+    /// <summary>
+    /// Applies what state takes from one validated event; false when it is a re-delivery applied within the
+    /// policy's horizon. <paramref name="evicted"/>: remembering it pushed out a fingerprint still inside the horizon.
+    /// </summary>
+    public bool Apply(in EventFacts ev, in DedupePolicy dedupe, out bool evicted)
     {
-        var fingerprint = ev.Fingerprint;
-        if (RecentEventIds(ev.Kind).SeenBefore(fingerprint)) return false;
         var at = ev.OccurredAt.ToUnixTimeMilliseconds();
+        if (RecentEventIds(ev.Kind).SeenBefore(ev.Fingerprint, at, dedupe, out evicted)) return false;
 
         if (EventCount == 0 || at < FirstEventAtMs) FirstEventAtMs = at;
         if (EventCount == 0 || at > LastEventAtMs) LastEventAtMs = at;
@@ -101,7 +106,7 @@ public sealed class CustomerState
                 Region = ev.Region,
                 SignupDate = ev.SignupDate,
                 UpdatedAtMs = at,
-                UpdatedBy = fingerprint,
+                UpdatedBy = ev.Fingerprint,
             };
             if (candidate.IsNewerThan(Profile)) Profile = candidate;
         }

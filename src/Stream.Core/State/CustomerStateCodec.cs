@@ -9,11 +9,11 @@ namespace Stream.Core.State;
 /// </summary>
 public static class CustomerStateCodec
 {
-    public const byte FormatVersion = 5;
+    public const byte FormatVersion = 6;
 
     /// <summary>Upper bound of an encoded state, for sizing buffers.</summary>
     public const int MaxSize = 1 + 3 * 10 + 3 + EventTypes.Count * 5 + CustomerState.AmountTypes * 10
-        + 3 * 5 + 1 + PurchaseDays.Words * 8 + 3 * (1 + RecentEventIds.Capacity * 8) + 2 * 5 + (ActivityWindows.DailyLength + ActivityWindows.WeeklyLength + 2) * (5 + 1 + 7 * 10) + 1 + 3 * 256 + 3 * 10 + 8 + 3 * 5;
+        + 3 * 5 + 1 + PurchaseDays.Words * 8 + 3 * (1 + 10 + DedupePolicy.MaxCapacity * (8 + 10)) + 2 * 5 + (ActivityWindows.DailyLength + ActivityWindows.WeeklyLength + 2) * (5 + 1 + 7 * 10) + 1 + 3 * 256 + 3 * 10 + 8 + 3 * 5;
 
     private static readonly EventKind[] Kinds = Enum.GetValues<EventKind>();
 
@@ -66,11 +66,20 @@ public static class CustomerStateCodec
         EncodeRing(ref w, state.Windows.Daily, PurchaseDays.DayNumber(state.LastEventAtMs));
         EncodeRing(ref w, state.Windows.Weekly, ActivityWindows.WeekOf(PurchaseDays.DayNumber(state.LastEventAtMs)));
 
+        // Per contract: the entries in arrival order, each its fingerprint and seconds before the newest event time,
+        // which is stored as seconds before the last event (0: none seen).
+        var lastSecond = Seconds(state.LastEventAtMs);
         for (var k = 0; k < Kinds.Length; k++)
         {
             var ids = state.RecentEventIds(Kinds[k]);
             w.Byte((byte)ids.Count);
-            for (var i = 0; i < ids.Count; i++) w.Fixed64(ids[i]);
+            w.Unsigned(ids.NewestSeconds == long.MinValue ? 0 : (ulong)(lastSecond - ids.NewestSeconds + 1));
+            for (var i = 0; i < ids.Count; i++)
+            {
+                var (fingerprint, seconds) = ids[i];
+                w.Fixed64(fingerprint);
+                w.Unsigned((ulong)(ids.NewestSeconds - seconds));
+            }
         }
 
         var profile = state.Profile;
@@ -104,7 +113,7 @@ public static class CustomerStateCodec
     {
         var r = new VarintReader(data);
         var version = r.Byte();
-        if (version is not (FormatVersion or 4 or 3)) throw new FormatException($"customer state format {version} is unknown (expected {FormatVersion})");
+        if (version is not (FormatVersion or 5 or 4 or 3)) throw new FormatException($"customer state format {version} is unknown (expected {FormatVersion})");
 
         var state = new CustomerState { FirstEventAtMs = r.Signed() };
         state.LastEventAtMs = state.FirstEventAtMs + (long)r.Unsigned();
@@ -133,11 +142,25 @@ public static class CustomerStateCodec
         DecodeRing(ref r, state.Windows.Daily, PurchaseDays.DayNumber(state.LastEventAtMs));
         DecodeRing(ref r, state.Windows.Weekly, ActivityWindows.WeekOf(PurchaseDays.DayNumber(state.LastEventAtMs)));
 
+        var lastSecond = Seconds(state.LastEventAtMs);
         foreach (var kind in Kinds)
         {
             var ids = state.RecentEventIds(kind);
             var count = r.Byte();
-            for (var i = 0; i < count; i++) ids.Append(r.Fixed64());
+            if (version < 6)
+            {
+                // Rings of the last 8 fingerprints, without times: taken as of the last event, so they age out a horizon later.
+                for (var i = 0; i < count; i++) ids.Append(r.Fixed64(), lastSecond);
+                if (count > 0) ids.Restore(lastSecond);
+                continue;
+            }
+            var newest = (long)r.Unsigned();
+            if (newest != 0) ids.Restore(lastSecond - newest + 1);
+            for (var i = 0; i < count; i++)
+            {
+                var fingerprint = r.Fixed64();
+                ids.Append(fingerprint, ids.NewestSeconds - (long)r.Unsigned());
+            }
         }
 
         var parts = (ProfileParts)r.Byte();
@@ -171,6 +194,9 @@ public static class CustomerStateCodec
         if (!r.AtEnd) throw new FormatException("customer state has trailing bytes");
         return state;
     }
+
+    /// <summary>Whole Unix seconds of a time in milliseconds, rounded down (as <see cref="RecentEventIds"/> keeps them).</summary>
+    private static long Seconds(long ms) => Math.DivRem(ms, 1000, out var rem) - (rem < 0 ? 1 : 0);
 
     /// <summary>Ring: the number of kept buckets, then for each (newest first) its distance back from the
     /// previous one (the first from the last event's bucket), a bitmask of non-zero counters and their values.</summary>

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Stream.Core.Events;
+using Stream.Core.State;
 
 namespace Stream.Monitor.Configuration;
 
@@ -31,6 +32,16 @@ public sealed class IngestOptions
     /// <summary>A partition with no record for this long advances its watermark with the clock.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan IdleAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A re-delivered <c>eventId</c> is applied once while its original is this recent in event time (per customer and contract).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
+    public TimeSpan DedupeHorizon { get; set; } = DedupePolicy.Default.Horizon;
+
+    /// <summary>Fingerprints kept per customer and contract; past it the earliest go, counted by <c>stream_dedupe_evictions_total</c>.</summary>
+    [Range(1, DedupePolicy.MaxCapacity)]
+    public int DedupeCapacity { get; set; } = DedupePolicy.Default.Capacity;
+
+    public DedupePolicy Dedupe => new(DedupeHorizon, DedupeCapacity);
 
     [Range(256, 1_048_576)]
     public int MaxEventBytes { get; set; } = 64 * 1024;

@@ -9,6 +9,8 @@ internal sealed class BatchOutcome
     public readonly long[,] Rejected = new long[3, RejectReasons.All.Count];
     public readonly long[] Duplicates = new long[3];
     public readonly long[] Late = new long[3];
+    /// <summary>Fingerprints pushed out by the dedupe capacity while still inside the horizon, by contract.</summary>
+    public readonly long[] DedupeEvictions = new long[3];
     public readonly List<(long OccurredAtMs, long RecordAtMs)> Latencies = [];
     public int Records;
 

@@ -633,6 +633,7 @@ public sealed class IngestLoop(
             }
             if (outcome.Duplicates[(int)kind] > 0) metrics.Duplicates.WithLabels(topic).Inc(outcome.Duplicates[(int)kind]);
             if (outcome.Late[(int)kind] > 0) metrics.Late.WithLabels(topic).Inc(outcome.Late[(int)kind]);
+            if (outcome.DedupeEvictions[(int)kind] > 0) metrics.DedupeEvictions.WithLabels(topic).Inc(outcome.DedupeEvictions[(int)kind]);
         }
         var nowMs = committedAt.ToUnixTimeMilliseconds();
         foreach (var (occurredAtMs, recordAtMs) in outcome.Latencies)

@@ -261,8 +261,9 @@ internal sealed class OwnedPartition
 
     private void Apply(CustomerEntry entry, in EventFacts ev, long recordAtMs)
     {
-        if (entry.State!.Apply(ev))
+        if (entry.State!.Apply(ev, _options.Dedupe, out var evicted))
         {
+            if (evicted) Flushing.DedupeEvictions[(int)ev.Kind]++;
             if (!entry.Dirty)
             {
                 entry.Dirty = true;

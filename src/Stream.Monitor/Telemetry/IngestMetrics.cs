@@ -18,6 +18,8 @@ public sealed class IngestMetrics
             "Events sent to the dead-letter topic, by source topic and reason.", "topic", "reason");
         Duplicates = factory.CreateCounter("stream_events_duplicate_total",
             "Re-delivered events (same eventId) recognised and applied only once.", "topic");
+        DedupeEvictions = factory.CreateCounter("stream_dedupe_evictions_total",
+            "Event fingerprints dropped by the per-customer dedupe capacity while still inside the horizon: a re-delivery of one would be applied again.", "topic");
         Late = factory.CreateCounter("stream_events_late_total",
             "Events older than their partition's watermark; still counted in lifetime totals.", "topic");
         Batches = factory.CreateCounter("stream_batches_committed_total", "Micro-batches written to Redis with their offsets.");
@@ -51,6 +53,7 @@ public sealed class IngestMetrics
     public Counter Invalid { get; }
     public Counter Duplicates { get; }
     public Counter Late { get; }
+    public Counter DedupeEvictions { get; }
     public Counter Batches { get; }
     public Counter Fenced { get; }
     public Counter Errors { get; }
@@ -72,6 +75,7 @@ public sealed class IngestMetrics
             foreach (var reason in RejectReasons.All) Invalid.WithLabels(topic, reason.WireName());
             Duplicates.WithLabels(topic);
             Late.WithLabels(topic);
+            DedupeEvictions.WithLabels(topic);
         }
         foreach (var type in EventTypes.All) Consumed.WithLabels(topics.For(type.Kind()), type.WireName());
     }

@@ -78,6 +78,10 @@ public sealed class CustomerSimulator
         foreach (var c in Customers)
             queue.Enqueue(new Scheduled(c, null), (c.SignupAt, sequence++));
 
+        // Earlier valid records, a uniform sample of them once the window is full, for far re-deliveries.
+
+        var recent = new List<SimulatedRecord>();
+
         var started = new HashSet<string>(StringComparer.Ordinal);
         long eventNumber = 0;
         long invalidNumber = 0;
@@ -111,6 +115,12 @@ public sealed class CustomerSimulator
             yield return record;
             if (_options.DuplicateShare > 0 && random.NextDouble() < _options.DuplicateShare)
                 yield return record with { IsDuplicate = true };
+            if (_options.FarDuplicateShare > 0)
+            {
+                if (recent.Count == _options.FarDuplicateWindow) recent[random.Next(recent.Count)] = record;
+                else recent.Add(record);
+                if (random.NextDouble() < _options.FarDuplicateShare) yield return recent[random.Next(recent.Count)] with { IsDuplicate = true };
+            }
         }
     }
 

@@ -18,5 +18,16 @@ public sealed record SimulationOptions
     /// <summary>Share of valid events sent twice (same eventId), as an at-least-once upstream would.</summary>
     public double DuplicateShare { get; init; }
 
+    /// <summary>
+    /// Share of records followed by a re-delivery of an earlier valid event (same bytes), picked from a pool of
+    /// <see cref="FarDuplicateWindow"/> earlier valid records (each new one replaces a random one once it is full):
+    /// an upstream that re-sends after a reconnect, minutes later.
+    /// Marked <see cref="SimulatedRecord.IsDuplicate"/>, though one whose customer has moved on past the dedupe
+    /// horizon in event time is applied again.
+    /// </summary>
+    public double FarDuplicateShare { get; init; }
+
+    public int FarDuplicateWindow { get; init; } = 5_000;
+
     public string Currency { get; init; } = "USD";
 }

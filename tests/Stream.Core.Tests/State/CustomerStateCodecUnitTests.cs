@@ -43,7 +43,17 @@ public sealed class CustomerStateCodecUnitTests
     {
         var s = new CustomerState();
         for (var i = 0; i < 40; i++) s.Apply(Event(i, i, i * 997 % 100_000 * 30, i * 131));
-        const string Stored = "0580A0D5EDEE66C0FBC5DD840228FF4C020202020202020BE081D3020288FC370DF4BF02EC050BD8CC01080100000000"
+        const string Stored = "0680A0D5EDEE66C0FBC5DD840228FF4C020202020202020BE081D3020288FC370DF4BF02EC050BD8CC01080100000000"
+            + "000040000000000000002000000000000000080000000000000000000000000000000100000000000040000000000000"
+            + "0010000000000000000400010008020C0008020C0302B8953B0608020C0302B0AF360608020C0302A8C9310408020C03"
+            + "02A0E32C0608020C0498FD270608020C0302909723010142178452E1B49EF20001D188DB015F4691966B6524020001A9"
+            + "C46D2584A734FE6D9FE5000B030D7075626C69632D736563746F72A0825A80B1BBAF0D2584A734FE6D9FE500";
+        Assert.Equal(Stored, Convert.ToHexString(CustomerStateCodec.Encode(s)));
+        Assert.Equal(Stored, Convert.ToHexString(CustomerStateCodec.Encode(CustomerStateCodec.Decode(Convert.FromHexString(Stored)))));
+    }
+
+    /// <summary>Format 5 (and 4 and 3 before it) kept the last 8 fingerprints per contract without times.</summary>
+    private const string StoredV5 = "0580A0D5EDEE66C0FBC5DD840228FF4C020202020202020BE081D3020288FC370DF4BF02EC050BD8CC01080100000000"
             + "000040000000000000002000000000000000080000000000000000000000000000000100000000000040000000000000"
             + "0010000000000000000400010008020C0008020C0302B8953B0608020C0302B0AF360608020C0302A8C9310408020C03"
             + "02A0E32C0608020C0498FD270608020C03029097230884BF4A8CF2C19BA9382C6086F49E8CC79E3DE7E75DA3C7E432AC"
@@ -52,8 +62,18 @@ public sealed class CustomerStateCodecUnitTests
             + "4691966B65240208F7677768482FD57DE0DDC2115E4D8F1F3A1957B73A0B0534B417E8EA83738E8388846386A93FA727"
             + "0BE0D02142B212F44EE0E7E99786C1002584A734FE6D9FE50B030D7075626C69632D736563746F72A0825A80B1BBAF0D"
             + "2584A734FE6D9FE500";
-        Assert.Equal(Stored, Convert.ToHexString(CustomerStateCodec.Encode(s)));
-        Assert.Equal(Stored, Convert.ToHexString(CustomerStateCodec.Encode(CustomerStateCodec.Decode(Convert.FromHexString(Stored)))));
+
+    [Fact]
+    public void Format_5_reads_with_its_fingerprints_taken_as_of_the_last_event()
+    {
+        var s = new CustomerState();
+        for (var i = 0; i < 40; i++) s.Apply(Event(i, i, i * 997 % 100_000 * 30, i * 131));
+        var old = CustomerStateCodec.Decode(Convert.FromHexString(StoredV5));
+        Assert.Equal(s.EventCount, old.EventCount);
+        Assert.Equal(s.PurchaseDays.DistinctDays, old.PurchaseDays.DistinctDays);
+        // The last events' re-deliveries are still recognised after the upgrade.
+        Assert.False(old.Apply(Event(39, 39, 39 * 997 % 100_000 * 30, 39 * 131)));
+        Assert.Equal(s.EventCount, old.EventCount);
     }
 
     [Fact]
@@ -61,26 +81,23 @@ public sealed class CustomerStateCodecUnitTests
     {
         var s = new CustomerState();
         for (var i = 0; i < 10; i++) s.Apply(Event(i, i, i * 997, i * 131));
-        var v3 = CustomerStateCodec.Encode(s);
         s.Review = new ReviewRecord(0x1235, 20_450, 20_478, 20_461);
-        var v5 = CustomerStateCodec.Encode(s);
-        Assert.Equal(s.Review, CustomerStateCodec.Decode(v5).Review);
+        Assert.Equal(s.Review, CustomerStateCodec.Decode(CustomerStateCodec.Encode(s)).Review);
 
-        // Format 4 was format 5 less the timer, which was always the next review day.
-        s.Review = new ReviewRecord(0x1235, 20_450, 20_478);
-        var v4 = CustomerStateCodec.Encode(s);
-        Assert.Equal(0, v4[^1]);
-        v4 = v4[..^1];
+        // Format 4 was format 5 less the timer, and format 3 format 4 less the trailing review: a never-reviewed
+        // state reads the same in each.
+        var v5 = Convert.FromHexString(StoredV5);
+        Assert.Equal(0, v5[^1]);
+        var v4 = v5.ToArray();
         v4[0] = 4;
-        Assert.Equal(s.Review, CustomerStateCodec.Decode(v4).Review);
-
-        // Format 3 was format 4 less the trailing review; a never-reviewed state ends in a single 0.
-        Assert.Equal(0, v3[^1]);
-        v3 = v3[..^1];
+        var v3 = v5[..^1];
         v3[0] = 3;
-        var old = CustomerStateCodec.Decode(v3);
-        Assert.False(old.Review.Exists);
-        Assert.Equal(s.EventCount, old.EventCount);
+        foreach (var older in new[] { v4, v3 })
+        {
+            var old = CustomerStateCodec.Decode(older);
+            Assert.False(old.Review.Exists);
+            Assert.Equal(40, old.EventCount);
+        }
     }
 
     [Fact]

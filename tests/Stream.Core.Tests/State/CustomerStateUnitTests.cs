@@ -74,15 +74,63 @@ public sealed class CustomerStateUnitTests
     }
 
     [Fact]
-    public void A_duplicate_older_than_the_remembered_window_of_its_topic_is_applied_again()
+    public void A_redelivery_within_the_horizon_is_applied_once_however_many_events_came_between()
     {
         var s = new CustomerState();
         s.Apply(Purchase("first", T0, 1m));
-        for (var i = 0; i < RecentEventIds.Capacity; i++) s.Apply(Purchase("p" + i, T0.AddMinutes(i + 1), 1m));
-        // Interactions do not push transactions out: the window is per contract.
+        // 60 purchases over the next 23 hours: more than the 8 a count-bounded memory kept.
+        for (var i = 0; i < 60; i++) s.Apply(Purchase("p" + i, T0.AddMinutes(23 * i), 1m));
+        // Interactions do not push transactions out: the memory is per contract.
         for (var i = 0; i < 50; i++) s.Apply(Login("l" + i, T0));
-        Assert.True(s.Apply(Purchase("first", T0, 1m)));
-        Assert.False(s.Apply(Purchase("p7", T0.AddMinutes(8), 1m)));
+        Assert.False(s.Apply(Purchase("first", T0, 1m)));
+        Assert.Equal(61, s.Count(EventType.Purchase));
+    }
+
+    [Fact]
+    public void A_redelivery_once_event_time_is_past_the_horizon_is_applied_again()
+    {
+        var s = new CustomerState();
+        var policy = new DedupePolicy(TimeSpan.FromHours(24), 64);
+        Assert.True(s.Apply(EventFacts.Of(Purchase("first", T0, 1m)), policy, out _));
+        Assert.True(s.Apply(EventFacts.Of(Purchase("later", T0.AddHours(23), 1m)), policy, out _));
+        Assert.False(s.Apply(EventFacts.Of(Purchase("first", T0, 1m)), policy, out _));
+        Assert.True(s.Apply(EventFacts.Of(Purchase("much-later", T0.AddHours(25), 1m)), policy, out _));
+        Assert.True(s.Apply(EventFacts.Of(Purchase("first", T0, 1m)), policy, out _));
+    }
+
+    [Fact]
+    public void Past_its_capacity_the_memory_drops_the_earliest_arrival_and_says_so()
+    {
+        var s = new CustomerState();
+        var policy = new DedupePolicy(TimeSpan.FromHours(24), 4);
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.True(s.Apply(EventFacts.Of(Purchase("p" + i, T0.AddMinutes(i), 1m)), policy, out var evicted));
+            Assert.False(evicted);
+        }
+        Assert.True(s.Apply(EventFacts.Of(Purchase("p4", T0.AddMinutes(4), 1m)), policy, out var pushedOut));
+        Assert.True(pushedOut);
+        Assert.True(s.Apply(EventFacts.Of(Purchase("p0", T0, 1m)), policy, out _));
+        Assert.False(s.Apply(EventFacts.Of(Purchase("p4", T0.AddMinutes(4), 1m)), policy, out _));
+    }
+
+    [Fact]
+    public void The_dedupe_memory_survives_encoding_with_its_times()
+    {
+        var s = new CustomerState();
+        s.Apply(Purchase("a", T0, 1m));
+        s.Apply(Purchase("b", T0.AddHours(20), 1m));
+        s.Apply(Login("l", T0.AddHours(1)));
+        var bytes = CustomerStateCodec.Encode(s);
+        var back = CustomerStateCodec.Decode(bytes);
+        Assert.Equal(bytes, CustomerStateCodec.Encode(back));
+        Assert.False(back.Apply(Purchase("a", T0, 1m)));
+        Assert.False(back.Apply(Login("l", T0.AddHours(1))));
+        // Five hours later "a" is past the horizon in the decoded state as in the original.
+        Assert.True(back.Apply(Purchase("c", T0.AddHours(25), 1m)));
+        Assert.True(s.Apply(Purchase("c", T0.AddHours(25), 1m)));
+        Assert.Equal(CustomerStateCodec.Encode(s), CustomerStateCodec.Encode(back));
+        Assert.True(back.Apply(Purchase("a", T0, 1m)));
     }
 
     [Fact]

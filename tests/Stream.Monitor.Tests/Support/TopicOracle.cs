@@ -30,8 +30,9 @@ public sealed record Recount(
 /// published contract, sharing no code with the pipeline. A record is valid when it is at most 64 KiB, parses
 /// as JSON, passes its topic's JSON Schema (<c>schemas/v1</c>, formats asserted), its key is its
 /// <c>customerId</c>, a transaction is in USD, and <c>occurredAt</c> is at most an hour after the record's
-/// timestamp. A valid record whose <c>eventId</c> was counted within the dedupe horizon (event time) is a
-/// re-delivery. The rest is LINQ: counts and amounts by type, distinct purchase days, first and last event time.
+/// timestamp. A valid record is a re-delivery when its <c>eventId</c> was counted for the same customer and topic
+/// at an event time (whole seconds) no older than the horizon before the newest event time seen there, as the
+/// contract documents. The rest is LINQ: counts and amounts by type, distinct purchase days, first and last event time.
 /// </summary>
 public static class TopicOracle
 {
@@ -72,9 +73,10 @@ public static class TopicOracle
     {
         var customers = new Dictionary<string, ExpectedCustomer>(StringComparer.Ordinal);
         var invalid = new HashSet<(string, int, long)>();
-        // Per eventId, event times already counted (a re-delivery repeats the original's occurredAt).
-        var seen = new Dictionary<string, List<DateTimeOffset>>(StringComparer.Ordinal);
+        // Per customer and topic: the newest event time seen (seconds) and, per eventId, when it was counted.
+        var memory = new Dictionary<(string Customer, string Topic), (long Newest, Dictionary<string, long> Counted)>();
         long total = 0, duplicates = 0;
+        var horizon = (long)dedupeHorizon.TotalSeconds;
         foreach (var r in records.OrderBy(r => r.Topic, StringComparer.Ordinal).ThenBy(r => r.Partition.Value).ThenBy(r => r.Offset.Value))
         {
             total++;
@@ -85,13 +87,17 @@ public static class TopicOracle
                 continue;
             }
             var (customerId, eventId, type, at, amount) = ev.Value;
-            if (!seen.TryGetValue(eventId, out var times)) seen[eventId] = times = [];
-            if (times.Any(t => (t - at).Duration() <= dedupeHorizon))
+            var second = (long)Math.Floor(at.ToUnixTimeMilliseconds() / 1000d);
+            var key = (customerId, r.Topic);
+            var (newest, counted) = memory.TryGetValue(key, out var m) ? m : (long.MinValue, new Dictionary<string, long>(StringComparer.Ordinal));
+            if (counted.TryGetValue(eventId, out var when) && when >= newest - horizon)
             {
                 duplicates++;
                 continue;
             }
-            times.Add(at);
+            newest = Math.Max(newest, second);
+            if (second >= newest - horizon) counted[eventId] = second;
+            memory[key] = (newest, counted);
             if (!customers.TryGetValue(customerId, out var c)) customers[customerId] = c = new ExpectedCustomer();
             c.EventCount++;
             c.Counts[type] = c.Counts.GetValueOrDefault(type) + 1;
