@@ -47,6 +47,16 @@ public sealed unsafe class MockKafkaCluster : IDisposable
         }
     }
 
+    /// <summary>Takes a broker down (ids from 1): its connections close and it accepts none until <see cref="SetBrokerUp"/>.</summary>
+    public void SetBrokerDown(int brokerId = 1) => Check(_api.BrokerSetDown(_cluster, brokerId), "rd_kafka_mock_broker_set_down");
+
+    public void SetBrokerUp(int brokerId = 1) => Check(_api.BrokerSetUp(_cluster, brokerId), "rd_kafka_mock_broker_set_up");
+
+    private static void Check(int err, string call)
+    {
+        if (err != 0) throw new InvalidOperationException($"{call} failed with librdkafka error {err}");
+    }
+
     public void Dispose()
     {
         if (_disposed) return;
@@ -64,6 +74,8 @@ public sealed unsafe class MockKafkaCluster : IDisposable
         public readonly delegate* unmanaged<IntPtr, void> ClusterDestroy = (delegate* unmanaged<IntPtr, void>)NativeLibrary.GetExport(lib, "rd_kafka_mock_cluster_destroy");
         public readonly delegate* unmanaged<IntPtr, IntPtr> Bootstraps = (delegate* unmanaged<IntPtr, IntPtr>)NativeLibrary.GetExport(lib, "rd_kafka_mock_cluster_bootstraps");
         public readonly delegate* unmanaged<IntPtr, IntPtr, int, int, int> TopicCreate = (delegate* unmanaged<IntPtr, IntPtr, int, int, int>)NativeLibrary.GetExport(lib, "rd_kafka_mock_topic_create");
+        public readonly delegate* unmanaged<IntPtr, int, int> BrokerSetDown = (delegate* unmanaged<IntPtr, int, int>)NativeLibrary.GetExport(lib, "rd_kafka_mock_broker_set_down");
+        public readonly delegate* unmanaged<IntPtr, int, int> BrokerSetUp = (delegate* unmanaged<IntPtr, int, int>)NativeLibrary.GetExport(lib, "rd_kafka_mock_broker_set_up");
         public readonly delegate* unmanaged<IntPtr, int, int> InitialRebalanceDelay = (delegate* unmanaged<IntPtr, int, int>)NativeLibrary.GetExport(lib, "rd_kafka_mock_group_initial_rebalance_delay_ms");
     }
 }

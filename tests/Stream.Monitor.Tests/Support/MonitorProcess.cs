@@ -37,6 +37,15 @@ public sealed class MonitorProcess : IDisposable
         _process.WaitForExit(10_000);
     }
 
+    /// <summary>SIGTERM: the monitor flushes, leaves its group and exits, as on a deploy.</summary>
+    public void Stop()
+    {
+        if (_process.HasExited) return;
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            kill.WaitForExit();
+        if (!_process.WaitForExit(40_000)) Crash();
+    }
+
     public void Dispose()
     {
         if (!_process.HasExited) Crash();
