@@ -18,7 +18,9 @@ public sealed class RedisServerProcess : IDisposable
     /// <param name="durable">Append-only file with fsync on every write, for tests that kill and restart the server.</param>
     /// <param name="port">A port to reuse (a restart); a free one when null.</param>
     /// <param name="directory">A data directory to reuse (a restart); a new temporary one when null.</param>
-    public RedisServerProcess(string executable = "redis-server", bool durable = false, int? port = null, string? directory = null)
+    /// <param name="arguments">More server arguments, such as <c>--cluster-enabled yes</c>.</param>
+    public RedisServerProcess(string executable = "redis-server", bool durable = false, int? port = null, string? directory = null,
+        IEnumerable<string>? arguments = null)
     {
         Port = port ?? FreePort.Next();
         _ownsDirectory = directory is null;
@@ -29,6 +31,7 @@ public sealed class RedisServerProcess : IDisposable
             start.ArgumentList.Add(arg);
         foreach (var arg in durable ? new[] { "--appendonly", "yes", "--appendfsync", "always" } : ["--appendonly", "no"])
             start.ArgumentList.Add(arg);
+        foreach (var arg in arguments ?? []) start.ArgumentList.Add(arg);
         try
         {
             _process = Process.Start(start) ?? throw new InvalidOperationException($"{executable} did not start");

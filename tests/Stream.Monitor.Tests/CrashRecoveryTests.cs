@@ -5,10 +5,12 @@ namespace Stream.Monitor.Tests;
 
 public sealed class CrashRecoveryTests
 {
-    [Fact]
-    public async Task Killing_the_monitor_at_random_points_and_restarting_gives_the_state_of_an_uninterrupted_run()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Killing_the_monitor_at_random_points_and_restarting_gives_the_state_of_an_uninterrupted_run(bool redisCluster)
     {
-        using var bed = new StreamTestBed(partitions: 8);
+        using var bed = new StreamTestBed(partitions: 8, redisCluster: redisCluster);
         var records = new CustomerSimulator(new SimulationOptions
         {
             Customers = 1_000, Seed = 11, Start = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero),

@@ -5,22 +5,31 @@ using Stream.Monitor.Tests.Support;
 namespace Stream.Monitor.Tests;
 
 /// <summary>The fenced commit against a real redis-server: all of a batch is written, or none of it.</summary>
-public sealed class CustomerStateStoreTests : IDisposable
+public class CustomerStateStoreTests : IDisposable
 {
     private const int Partition = 3;
     private const string Topic = "transactions";
 
-    private readonly RedisServer _redis = new();
+    private readonly RedisServer _redis;
     private readonly CustomerStateStore _store;
     private readonly IDatabase _db;
 
-    public CustomerStateStoreTests()
+    public CustomerStateStoreTests() : this(cluster: false)
     {
+    }
+
+    protected CustomerStateStoreTests(bool cluster)
+    {
+        _redis = new RedisServer(cluster);
         _store = new CustomerStateStore(_redis.Connection, new RedisKeys("test"));
         _db = _redis.Connection.GetDatabase();
     }
 
-    public void Dispose() => _redis.Dispose();
+    public void Dispose()
+    {
+        _redis.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     [Fact]
     public async Task A_batch_commits_whole_only_on_the_progress_it_builds_on_and_only_for_the_current_owner()
@@ -60,3 +69,6 @@ public sealed class CustomerStateStoreTests : IDisposable
         Assert.Equal(dueDay, await _db.SortedSetScoreAsync(_store.Keys.Due(Partition), "c-1"));
     }
 }
+
+/// <summary>The same commits on a three-master Redis Cluster: the partition's hash tag keeps the transaction in one slot.</summary>
+public sealed class CustomerStateStoreClusterTests() : CustomerStateStoreTests(cluster: true);

@@ -11,10 +11,12 @@ public sealed class IngestPipelineTests
 {
     private static readonly DateTimeOffset Start = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    [Fact]
-    public async Task State_equals_the_valid_deduplicated_events_and_every_invalid_event_is_dead_lettered_with_its_reason()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task State_equals_the_valid_deduplicated_events_and_every_invalid_event_is_dead_lettered_with_its_reason(bool redisCluster)
     {
-        using var bed = new StreamTestBed();
+        using var bed = new StreamTestBed(redisCluster: redisCluster);
         var records = new CustomerSimulator(new SimulationOptions
         {
             Customers = 150, Seed = 7, Start = Start, Span = TimeSpan.FromDays(120), InvalidShare = 0.01, DuplicateShare = 0.03,

@@ -6,10 +6,12 @@ namespace Stream.Monitor.Tests;
 
 public sealed class RebalanceTests
 {
-    [Fact]
-    public async Task Two_instances_share_the_partitions_and_one_leaving_mid_stream_keeps_totals_exact()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Two_instances_share_the_partitions_and_one_leaving_mid_stream_keeps_totals_exact(bool redisCluster)
     {
-        using var bed = new StreamTestBed(partitions: 6);
+        using var bed = new StreamTestBed(partitions: 6, redisCluster: redisCluster);
         var records = new CustomerSimulator(new SimulationOptions
         {
             Customers = 400, Seed = 5, Start = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero), DuplicateShare = 0.01,

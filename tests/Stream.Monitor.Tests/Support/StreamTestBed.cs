@@ -14,14 +14,15 @@ public sealed class StreamTestBed : IDisposable
 {
     public const string ApiKey = "test-api-key-0123456789";
 
-    public StreamTestBed(int partitions = 4)
+    /// <param name="redisCluster">Use a local three-master Redis Cluster instead of one redis-server.</param>
+    public StreamTestBed(int partitions = 4, bool redisCluster = false)
     {
         Partitions = partitions;
         Kafka = new MockKafkaCluster();
         foreach (var topic in Topics.Inputs) Kafka.CreateTopic(topic, partitions);
         Kafka.CreateTopic(Topics.DeadLetter, 1);
         Kafka.CreateTopic(Topics.Changes, 1);
-        Redis = new RedisServer();
+        Redis = new RedisServer(redisCluster);
         Keys = new RedisKeys(KeyPrefix);
     }
 
