@@ -55,7 +55,7 @@ public sealed class RevocationFailureTests
         await c.StartAsync();
         var statusC = c.Services.GetRequiredService<IngestStatus>();
         var logB = b.Services.GetFakeLogCollector();
-        await Eventually.Until(() => Task.FromResult(logB.GetSnapshot().Any(r => r.Message.StartsWith("Flush on revocation failed", StringComparison.Ordinal))),
+        await Eventually.Until(() => Task.FromResult(logB.GetSnapshot().Any(r => r.Message.Contains("failed to commit", StringComparison.Ordinal))),
             TimeSpan.FromSeconds(60), "B's flush in the revocation callback to fail");
         Assert.Equal(0, statusB.EventsCommitted);
 

@@ -49,6 +49,10 @@ public sealed class IngestLoop(
     // Assigned partition numbers whose claim failed: claimed at the next poll, not only when a record comes,
     // since records already read past would otherwise wait for new traffic to be read again.
     private readonly HashSet<int> _unclaimed = [];
+    // When an unclaimed partition is tried again, and the wait after that (it doubles while claims fail).
+    private readonly Dictionary<int, (DateTimeOffset At, TimeSpan Backoff)> _claimRetry = [];
+    private static readonly TimeSpan FirstClaimRetry = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan LastClaimRetry = TimeSpan.FromSeconds(10);
     private readonly RecordArena _arena = new();
     private readonly EncodeChunks _chunks = new();
     private IConsumer<RecordBytes, RecordBytes>? _consumer;
@@ -252,32 +256,68 @@ public sealed class IngestLoop(
 
     /// <summary>
     /// The owner of a record's partition number when <see cref="_owned"/> has none: a partition that is
-    /// assigned but unclaimed (its claim failed during assignment) is claimed now and rewound to its Redis
-    /// offsets; the record is dropped because it will be read again.
+    /// assigned but unclaimed waits for <see cref="ClaimUnclaimed"/>, which rewinds it to its Redis offsets; the
+    /// record is dropped because it will be read again.
     /// </summary>
     private OwnedPartition? EnsureOwned(TopicPartition tp)
     {
         var n = tp.Partition.Value;
         if (_fenced.Contains(n) || !_consumer!.Assignment.Contains(tp)) return null;
-        var claimed = Claim(n);
-        foreach (var assigned in _consumer.Assignment.Where(a => a.Partition.Value == n))
-            _consumer.Seek(new TopicPartitionOffset(assigned, StartOffset(claimed, assigned.Topic)));
+        if (_unclaimed.Add(n)) _claimRetry[n] = (DateTimeOffset.MinValue, FirstClaimRetry);
         return null;
     }
 
-    /// <summary>Claims the partitions whose claim failed and rewinds them to their Redis offsets; a failure throws, and the loop backs off.</summary>
+    /// <summary>
+    /// Claims the partitions whose claim failed, or whose write failed, once their retry is due, and rewinds them to
+    /// their Redis offsets. One that fails again waits longer; the others go on meanwhile.
+    /// </summary>
     private void ClaimUnclaimed()
     {
+        var now = clock.GetUtcNow();
         foreach (var n in _unclaimed.ToList())
         {
+            var (at, backoff) = _claimRetry.GetValueOrDefault(n, (DateTimeOffset.MinValue, FirstClaimRetry));
+            if (now < at) continue;
             var assigned = _consumer!.Assignment.Where(a => a.Partition.Value == n).ToList();
-            if (assigned.Count > 0 && !_owned.ContainsKey(n))
+            if (assigned.Count == 0 || _owned.ContainsKey(n))
+            {
+                _unclaimed.Remove(n);
+                _claimRetry.Remove(n);
+                continue;
+            }
+            try
             {
                 var owner = Claim(n);
+                _consumer.Resume(assigned);
                 foreach (var tp in assigned) _consumer.Seek(new TopicPartitionOffset(tp, StartOffset(owner, tp.Topic)));
             }
-            _unclaimed.Remove(n);
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                logger.LogWarning(ex, "Claiming partition {Partition} failed; trying again in {Backoff}", n, backoff);
+                PartitionFailed(n);
+                _claimRetry[n] = (now + backoff, TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, LastClaimRetry.Ticks)));
+            }
         }
+    }
+
+    /// <summary>
+    /// A partition whose write failed starts over from Redis on its own: its uncommitted work is dropped, its
+    /// reading paused, and <see cref="ClaimUnclaimed"/> claims it again after a back-off. Other partitions go on.
+    /// </summary>
+    private void ResetPartition(OwnedPartition p, Exception? cause)
+    {
+        if (!_owned.TryGetValue(p.Number, out var current) || current != p) return;
+        metrics.Errors.WithLabels(cause is RedisException or TimeoutException ? "redis" : "pipeline").Inc();
+        logger.LogError(cause, "Partition {Partition} failed to commit; it resumes from its last committed offsets", p.Number);
+        PartitionFailed(p.Number);
+        _owned.Remove(p.Number);
+        _pendingRecords -= p.Batch.Records;
+        var backoff = _claimRetry.TryGetValue(p.Number, out var retry) ? retry.Backoff : FirstClaimRetry;
+        _unclaimed.Add(p.Number);
+        _claimRetry[p.Number] = (clock.GetUtcNow() + backoff, TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, LastClaimRetry.Ticks)));
+        _consumer!.Pause(_consumer.Assignment.Where(a => a.Partition.Value == p.Number));
+        status.OwnedPartitions = _owned.Count;
+        metrics.PartitionsOwned.Set(_owned.Count);
     }
 
     private OwnedPartition Claim(int n)
@@ -360,6 +400,7 @@ public sealed class IngestLoop(
             if (_owned.Remove(n, out var owner)) _pendingRecords -= owner.Batch.Records;
             _fenced.Remove(n);
             _unclaimed.Remove(n);
+            _claimRetry.Remove(n);
             _deadLetters?.Forget(n);
             ClearFailures(n);
         }
@@ -393,8 +434,10 @@ public sealed class IngestLoop(
             try
             {
                 var owner = Claim(n);
-                foreach (var tp in _consumer!.Assignment.Where(a => a.Partition.Value == n))
-                    _consumer.Seek(new TopicPartitionOffset(tp, StartOffset(owner, tp.Topic)));
+                var assigned = _consumer!.Assignment.Where(a => a.Partition.Value == n).ToList();
+                // A partition paused after its own failed write reads again.
+                _consumer.Resume(assigned);
+                foreach (var tp in assigned) _consumer.Seek(new TopicPartitionOffset(tp, StartOffset(owner, tp.Topic)));
             }
             catch (Exception ex)
             {
@@ -453,7 +496,7 @@ public sealed class IngestLoop(
         // pending, so trimming waits for them (only when over the limit).
         if (owned.Sum(o => o.CachedCustomers) > _options.MaxCachedCustomers)
         {
-            _lastFlight?.WaitWritten();
+            _lastFlight?.WaitCompleted();
             foreach (var o in owned) o.TrimCache();
         }
 
@@ -506,8 +549,9 @@ public sealed class IngestLoop(
         var delivered = _deliveries!.DeliveredAsync();
 
         // Writes go out in flush order (each builds on the offsets the previous one wrote), so the previous
-        // flush's writes finish first (a failure there fails this flush); they normally have by now.
-        _lastFlight?.WaitWritten();
+        // flush's writes finish first; they normally have by now. One that failed makes its partition's write here
+        // find Redis without the progress it builds on, and Complete starts that partition over.
+        _lastFlight?.WaitCompleted();
         var writes = new List<(SealedBatch, Task<CommitOutcome>)>(work.Count);
         foreach (var (_, batch) in perPartition) writes.Add((batch, TimedCommit(batch, delivered)));
         _lastFlight = new Flight(writes, changes);
@@ -543,18 +587,13 @@ public sealed class IngestLoop(
         while (_inFlight.TryDequeue(out var flight)) Complete(flight);
     }
 
-    /// <summary>Waits for one flush's writes; a failure throws, and the loop resumes from Redis.</summary>
+    /// <summary>
+    /// Waits for one flush's writes and reports them; a partition whose write failed, or found Redis without the
+    /// progress it builds on, starts over from Redis by itself (<see cref="ResetPartition"/>).
+    /// </summary>
     private void Complete(Flight flight)
     {
-        try
-        {
-            flight.WaitWritten();
-        }
-        catch
-        {
-            foreach (var (batch, write) in flight.Writes.Where(w => w.Write.IsFaulted)) PartitionFailed(batch.Owner.Number);
-            throw;
-        }
+        flight.WaitCompleted();
         metrics.RecordChanges(flight.Changes);
         status.RecordChanges(flight.Changes.Count);
         var committedAt = clock.GetUtcNow();
@@ -563,11 +602,16 @@ public sealed class IngestLoop(
         {
             var p = batch.Owner;
             if (!_owned.TryGetValue(p.Number, out var current) || current != p) continue;
+            if (write.IsFaulted)
+            {
+                ResetPartition(p, write.Exception?.InnerException);
+                continue;
+            }
             if (write.Result == CommitOutcome.OutOfSequence)
             {
                 // An earlier write of this partition was lost (say Redis died mid-flight): start over from Redis.
-                PartitionFailed(p.Number);
-                throw new InvalidOperationException($"partition {p.Number}: Redis does not hold the progress this batch builds on");
+                ResetPartition(p, new InvalidOperationException($"partition {p.Number}: Redis does not hold the progress this batch builds on"));
+                continue;
             }
             if (write.Result == CommitOutcome.Fenced)
             {
@@ -582,6 +626,7 @@ public sealed class IngestLoop(
             }
             p.MarkCommitted(batch.Next);
             ClearFailures(p.Number);
+            _claimRetry.Remove(p.Number);
             _deadLetters!.Committed(p.Number, batch.Next);
             metrics.BatchRecords.Observe(batch.Outcome.Records);
             StoreKafkaOffsets(p.Number, batch.Next);
@@ -718,6 +763,16 @@ internal sealed record Flight(List<(SealedBatch Batch, Task<CommitOutcome> Write
 {
     public bool Written => Writes.TrueForAll(w => w.Write.IsCompleted);
 
-    /// <summary>Blocks until every write has finished; throws if one failed.</summary>
-    public void WaitWritten() => Task.WaitAll(Writes.Select(w => (Task)w.Write).ToArray());
+    /// <summary>Blocks until every write has finished, failed or not; <see cref="IngestLoop"/> looks at each.</summary>
+    public void WaitCompleted()
+    {
+        try
+        {
+            Task.WaitAll(Writes.Select(w => (Task)w.Write).ToArray());
+        }
+        catch (AggregateException)
+        {
+            // Each write's failure is read from the write itself.
+        }
+    }
 }
