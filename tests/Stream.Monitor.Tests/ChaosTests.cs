@@ -146,11 +146,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
                     lock (m.Output) note($"monitor {name}: {string.Join('\n', m.Output.TakeLast(30))}");
                 throw;
             }
-
-            using (var probe = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = bed.Kafka.BootstrapServers, GroupId = "probe" }).Build())
-            {
-                foreach (var tp in ends.Keys) Assert.Equal(0, probe.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(10)).Low.Value);
-            }
+            bed.AssertNothingEvicted(ends);
             var recount = TopicOracle.Count(TopicOracle.ReadAll(bed.Kafka.BootstrapServers, ends), bed.Topics, TimeSpan.FromHours(24));
             Assert.Equal(events, recount.Records);
             note($"oracle: {recount.Customers.Count:N0} customers, {recount.Customers.Values.Sum(c => c.EventCount):N0} events, {recount.Duplicates:N0} re-deliveries, {recount.Invalid.Count:N0} invalid");
@@ -164,8 +160,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
             Assert.True(mismatches.Count == 0, $"{mismatches.Count} customers differ from the recount, e.g. {string.Join("; ", mismatches.Take(5).Select(m => $"{m.Key}: {m.Diff}"))}");
 
             var dead = bed.DeadLetters(recount.Invalid.Count, TimeSpan.FromSeconds(20));
-            var copies = dead.GroupBy(d => (Header(d, "dlq.source.topic"), int.Parse(Header(d, "dlq.source.partition"), CultureInfo.InvariantCulture),
-                long.Parse(Header(d, "dlq.source.offset"), CultureInfo.InvariantCulture))).ToDictionary(g => g.Key, g => g.Count());
+            var copies = dead.GroupBy(DeadLetters.Source).ToDictionary(g => g.Key, g => g.Count());
             Assert.Equal(recount.Invalid.OrderBy(s => s).ToList(), copies.Keys.OrderBy(s => s).ToList());
             // A batch is read again only after a fault (crash, outage, hand-over): at most one extra copy per fault.
             Assert.InRange(copies.Values.Max(), 1, 1 + faults);
@@ -190,7 +185,4 @@ public sealed class ChaosTests(ITestOutputHelper output)
         }
         return steps;
     }
-
-    private static string Header(ConsumeResult<byte[]?, byte[]?> r, string key) =>
-        r.Message.Headers.TryGetLastBytes(key, out var bytes) ? Encoding.UTF8.GetString(bytes) : "";
 }

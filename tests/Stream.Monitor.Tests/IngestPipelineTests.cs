@@ -47,9 +47,9 @@ public sealed class IngestPipelineTests
         foreach (var reject in rejects)
         {
             var match = Assert.Single(deadByValue[Convert.ToBase64String(reject.Value)], d => Encoding.UTF8.GetString(d.Message.Key!) == reject.Key);
-            Assert.Equal(reject.ExpectedReject!.Value.WireName(), Header(match, DeadLetterPublisher.ReasonHeader));
-            Assert.Equal(bed.Topics.For(reject.Kind), Header(match, DeadLetterPublisher.SourceTopicHeader));
-            Assert.NotNull(Header(match, DeadLetterPublisher.SourceOffsetHeader));
+            Assert.Equal(reject.ExpectedReject!.Value.WireName(), DeadLetters.Header(match, DeadLetterPublisher.ReasonHeader));
+            Assert.Equal(bed.Topics.For(reject.Kind), DeadLetters.Header(match, DeadLetterPublisher.SourceTopicHeader));
+            Assert.NotNull(DeadLetters.Header(match, DeadLetterPublisher.SourceOffsetHeader));
         }
 
         var registry = monitor.Services.GetRequiredService<CollectorRegistry>();
@@ -101,7 +101,4 @@ public sealed class IngestPipelineTests
         Assert.True(differing.Count == 0, $"{differing.Count} customers' states differ from their events, e.g. {string.Join(", ", differing.Take(5))}");
         await monitor.StopAsync();
     }
-
-    private static string? Header(Confluent.Kafka.ConsumeResult<byte[]?, byte[]?> r, string name) =>
-        r.Message.Headers.TryGetLastBytes(name, out var v) ? Encoding.UTF8.GetString(v) : null;
 }

@@ -62,10 +62,7 @@ public sealed class LiveOracleTests(ITestOutputHelper output)
         Assert.True(committedWhileProducing > 0, "the monitor committed nothing while production ran: the test did not interleave");
 
         // Nothing was evicted by the mock broker: the oracle reads every record from offset 0.
-        using (var probe = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = bed.Kafka.BootstrapServers, GroupId = "probe" }).Build())
-        {
-            foreach (var tp in ends.Keys) Assert.Equal(0, probe.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(10)).Low.Value);
-        }
+        bed.AssertNothingEvicted(ends);
         var recount = TopicOracle.Count(TopicOracle.ReadAll(bed.Kafka.BootstrapServers, ends), bed.Topics, TimeSpan.FromHours(24));
         Assert.Equal(events, recount.Records);
         Assert.True(recount.Duplicates > 0 && recount.Invalid.Count > 0, "the input has re-deliveries and invalid records");
@@ -96,8 +93,7 @@ public sealed class LiveOracleTests(ITestOutputHelper output)
 
         // The dead-letter topic holds every invalid record (a clean run sends each once).
         var dead = bed.DeadLetters(recount.Invalid.Count, TimeSpan.FromSeconds(20));
-        var sources = dead.Select(d => (Header(d, "dlq.source.topic"), int.Parse(Header(d, "dlq.source.partition"), CultureInfo.InvariantCulture),
-            long.Parse(Header(d, "dlq.source.offset"), CultureInfo.InvariantCulture))).ToList();
+        var sources = dead.Select(DeadLetters.Source).ToList();
         Assert.Equal(recount.Invalid.OrderBy(s => s).ToList(), sources.Distinct().OrderBy(s => s).ToList());
         Assert.Equal(sources.Count, sources.Distinct().Count());
     }
@@ -128,7 +124,4 @@ public sealed class LiveOracleTests(ITestOutputHelper output)
             // 15.00 and 15 are one amount: compare values, not the scale they were written with.
             ? d.ToString("0.############", CultureInfo.InvariantCulture)
             : Convert.ToString(kv.Value, CultureInfo.InvariantCulture))));
-
-    private static string Header(ConsumeResult<byte[]?, byte[]?> r, string key) =>
-        r.Message.Headers.TryGetLastBytes(key, out var bytes) ? Encoding.UTF8.GetString(bytes) : "";
 }

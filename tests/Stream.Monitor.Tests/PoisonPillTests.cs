@@ -57,11 +57,11 @@ public sealed class PoisonPillTests
         var maxBytes = new Configuration.KafkaOptions().DeadLetterMaxBytes;
         foreach (var (offset, value) in originals)
         {
-            var copy = Assert.Single(dead, d => Header(d, DeadLetterPublisher.SourceOffsetHeader) == offset.ToString(CultureInfo.InvariantCulture));
-            Assert.Equal("oversize", Header(copy, DeadLetterPublisher.ReasonHeader));
-            Assert.Equal("true", Header(copy, DeadLetterPublisher.TruncatedHeader));
-            Assert.Equal(value.Length.ToString(CultureInfo.InvariantCulture), Header(copy, DeadLetterPublisher.OriginalSizeHeader));
-            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(value)), Header(copy, DeadLetterPublisher.OriginalSha256Header));
+            var copy = Assert.Single(dead, d => DeadLetters.Header(d, DeadLetterPublisher.SourceOffsetHeader) == offset.ToString(CultureInfo.InvariantCulture));
+            Assert.Equal("oversize", DeadLetters.Header(copy, DeadLetterPublisher.ReasonHeader));
+            Assert.Equal("true", DeadLetters.Header(copy, DeadLetterPublisher.TruncatedHeader));
+            Assert.Equal(value.Length.ToString(CultureInfo.InvariantCulture), DeadLetters.Header(copy, DeadLetterPublisher.OriginalSizeHeader));
+            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(value)), DeadLetters.Header(copy, DeadLetterPublisher.OriginalSha256Header));
             Assert.InRange(copy.Message.Value!.Length, 1, maxBytes);
             Assert.True(value.AsSpan().StartsWith(copy.Message.Value), "the copy is the original's first bytes");
             Assert.Equal("c-big", Encoding.UTF8.GetString(copy.Message.Key!));
@@ -122,7 +122,7 @@ public sealed class PoisonPillTests
         Assert.Equal("Healthy", await http.GetStringAsync("/health/ready"));
 
         var dead = bed.DeadLetters(rejects, TimeSpan.FromSeconds(10));
-        var copies = dead.GroupBy(d => (Header(d, DeadLetterPublisher.SourceTopicHeader), Header(d, DeadLetterPublisher.SourcePartitionHeader), Header(d, DeadLetterPublisher.SourceOffsetHeader)))
+        var copies = dead.GroupBy(DeadLetters.Source)
             .Select(g => g.Count()).ToList();
         Assert.Equal(rejects, copies.Count);
         Assert.All(copies, n => Assert.Equal(1, n));
@@ -153,10 +153,10 @@ public sealed class PoisonPillTests
         var dead = bed.DeadLetters(2, TimeSpan.FromSeconds(10));
         Assert.Equal(2, dead.Count);
         var copy = dead[0];
-        Assert.Equal("true", Header(copy, DeadLetterPublisher.TruncatedHeader));
-        Assert.Equal("20971520", Header(copy, DeadLetterPublisher.OriginalSizeHeader));
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(value)), Header(copy, DeadLetterPublisher.OriginalSha256Header));
-        Assert.Equal("42", Header(copy, DeadLetterPublisher.SourceOffsetHeader));
+        Assert.Equal("true", DeadLetters.Header(copy, DeadLetterPublisher.TruncatedHeader));
+        Assert.Equal("20971520", DeadLetters.Header(copy, DeadLetterPublisher.OriginalSizeHeader));
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(value)), DeadLetters.Header(copy, DeadLetterPublisher.OriginalSha256Header));
+        Assert.Equal("42", DeadLetters.Header(copy, DeadLetterPublisher.SourceOffsetHeader));
         Assert.InRange(copy.Message.Value!.Length, 800_000, 900_000);
         Assert.True(value.AsSpan().StartsWith(copy.Message.Value));
     }
@@ -199,7 +199,4 @@ public sealed class PoisonPillTests
         await bed.AssertStoredStatesExpected(records);
         Assert.Empty(status.FailingPartitions);
     }
-
-    private static string? Header(ConsumeResult<byte[]?, byte[]?> r, string key) =>
-        r.Message.Headers.TryGetLastBytes(key, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
 }

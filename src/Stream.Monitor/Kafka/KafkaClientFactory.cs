@@ -38,6 +38,11 @@ public sealed class KafkaClientFactory(IOptions<KafkaOptions> options) : IKafkaC
             // bounds recovery when a static member id does not bring the partitions back at once.
             SessionTimeoutMs = 6000,
             HeartbeatIntervalMs = 1500,
+            // Also the rebalance timeout: how long a join waits for members to rejoin, and how long the client waits
+            // for the join's answer (plus 3 s). Kafka's 5 minutes let one lost answer (seen with the mock broker taken
+            // down mid-rebalance) stall a member that long; the loop polls far more often, and a flush in a
+            // rebalance callback is bounded by its 30 s delivery wait.
+            MaxPollIntervalMs = 60_000,
         };
         if (_options.InstanceId is { Length: > 0 } id && id != "none") config.GroupInstanceId = id;
         Apply(config);

@@ -93,6 +93,13 @@ public sealed class StreamTestBed : IDisposable
         return ends;
     }
 
+    /// <summary>Asserts that the mock broker has evicted nothing: every input partition still starts at offset 0.</summary>
+    public void AssertNothingEvicted(IReadOnlyDictionary<TopicPartition, long> ends)
+    {
+        using var probe = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = Kafka.BootstrapServers, GroupId = "probe" }).Build();
+        foreach (var tp in ends.Keys) Assert.Equal(0, probe.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(10)).Low.Value);
+    }
+
     /// <summary>True once Redis holds, for every topic-partition, the given end offset as the next offset.</summary>
     public Task<bool> CaughtUp(IReadOnlyDictionary<TopicPartition, long> ends) => CaughtUp(ends, Redis.Connection);
 
