@@ -64,7 +64,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
         var records = new CustomerSimulator(new SimulationOptions
         {
             Customers = Math.Max(500, events / 30), Seed = seed, Start = DateTimeOffset.UtcNow.AddDays(-365),
-            InvalidShare = 0.003, DuplicateShare = 0.02, FarDuplicateShare = 0.01,
+            InvalidShare = 0.003, DuplicateShare = 0.02, FarDuplicateShare = 0.01, LateShare = 0.01,
         }).Records().Take(events).ToList();
 
         // The test owns the data directory, so a killed server's append-only file outlives it for the restart.

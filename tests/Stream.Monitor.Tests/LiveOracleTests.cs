@@ -29,7 +29,7 @@ public sealed class LiveOracleTests(ITestOutputHelper output)
         var now = DateTimeOffset.UtcNow;
         var records = new CustomerSimulator(new SimulationOptions
         {
-            Customers = customers, Seed = 7, Start = now.AddDays(-365), Span = TimeSpan.FromDays(365), InvalidShare = 0.002, DuplicateShare = 0.02, FarDuplicateShare = 0.01,
+            Customers = customers, Seed = 7, Start = now.AddDays(-365), Span = TimeSpan.FromDays(365), InvalidShare = 0.002, DuplicateShare = 0.02, FarDuplicateShare = 0.01, LateShare = 0.01,
         }).Records().Take(events).ToList();
 
         await using var monitor = bed.CreateMonitor(extra: new Dictionary<string, string?>
@@ -71,6 +71,7 @@ public sealed class LiveOracleTests(ITestOutputHelper output)
         // The recount does not model the dedupe capacity: no fingerprint inside the horizon may have been pushed out.
         var metrics = await MetricsText.Scrape(monitor.Services.GetRequiredService<Prometheus.CollectorRegistry>());
         Assert.Equal(0, MetricsText.Sum(metrics, "stream_dedupe_evictions_total"));
+        Assert.True(MetricsText.Sum(metrics, "stream_events_late_total") > 0, "no event arrived behind its partition's watermark");
 
         // Every customer the store holds is one the recount has, and each says what the recount says.
         var stored = await bed.StoredStates();

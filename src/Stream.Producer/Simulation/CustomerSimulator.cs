@@ -68,8 +68,25 @@ public sealed class CustomerSimulator
             OverdueShare: type == CustomerType.Individual ? 0 : 0.05 + 0.25 * random.NextDouble());
     }
 
-    /// <summary>Every record of the run, in event-time order.</summary>
-    public IEnumerable<SimulatedRecord> Records()
+    /// <summary>Every record of the run, in event-time order but for those <see cref="SimulationOptions.LateShare"/> holds back.</summary>
+    public IEnumerable<SimulatedRecord> Records() => _options.LateShare > 0 ? HoldBack(InOrder(), new Random(_options.Seed ^ 0x1A7E)) : InOrder();
+
+    /// <summary>Sends a share of the records later than their turn, each after up to <see cref="SimulationOptions.LateBy"/> others.</summary>
+    private IEnumerable<SimulatedRecord> HoldBack(IEnumerable<SimulatedRecord> records, Random random)
+    {
+        var held = new PriorityQueue<SimulatedRecord, long>();
+        long n = 0;
+        foreach (var record in records)
+        {
+            n++;
+            while (held.TryPeek(out _, out var due) && due <= n) yield return held.Dequeue();
+            if (random.NextDouble() < _options.LateShare) held.Enqueue(record, n + 1 + random.Next(_options.LateBy));
+            else yield return record;
+        }
+        while (held.Count > 0) yield return held.Dequeue();
+    }
+
+    private IEnumerable<SimulatedRecord> InOrder()
     {
         var random = new Random(_options.Seed ^ 0x5EED);
         var end = _options.Start + _options.Span;
@@ -78,8 +95,7 @@ public sealed class CustomerSimulator
         foreach (var c in Customers)
             queue.Enqueue(new Scheduled(c, null), (c.SignupAt, sequence++));
 
-        // Earlier valid records, a uniform sample of them once the window is full, for far re-deliveries.
-
+        // Earlier valid records for far re-deliveries; once full, each new one replaces a random one.
         var recent = new List<SimulatedRecord>();
 
         var started = new HashSet<string>(StringComparer.Ordinal);

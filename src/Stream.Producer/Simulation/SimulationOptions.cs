@@ -29,5 +29,10 @@ public sealed record SimulationOptions
 
     public int FarDuplicateWindow { get; init; } = 5_000;
 
+    /// <summary>Share of records sent out of order, after up to <see cref="LateBy"/> later records: late, once past the allowed lateness.</summary>
+    public double LateShare { get; init; }
+
+    public int LateBy { get; init; } = 20_000;
+
     public string Currency { get; init; } = "USD";
 }
