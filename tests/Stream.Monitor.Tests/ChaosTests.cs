@@ -18,7 +18,7 @@ namespace Stream.Monitor.Tests;
 /// instance joining and leaving, while a simulator sends near and far re-deliveries and invalid records. Afterwards
 /// every customer's stored state must equal <see cref="TopicOracle"/>'s recount, and the dead-letter topic must hold
 /// every invalid record, copied at most once per fault that can repeat a batch. CI runs seeds 1 and 2;
-/// <c>STREAM_CHAOS_SEEDS=1-20</c> (and <c>STREAM_CHAOS_EVENTS</c>) runs more, or larger.
+/// <c>scripts/chaos.sh</c> (<c>STREAM_CHAOS_SEEDS=1-20</c>, <c>STREAM_CHAOS_EVENTS</c>) runs more, or larger.
 /// </summary>
 public sealed class ChaosTests(ITestOutputHelper output)
 {
