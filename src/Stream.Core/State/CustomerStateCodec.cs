@@ -68,7 +68,7 @@ public static class CustomerStateCodec
 
         // Per contract: the entries in arrival order, each its fingerprint and seconds before the newest event time,
         // which is stored as seconds before the last event (0: none seen).
-        var lastSecond = Seconds(state.LastEventAtMs);
+        var lastSecond = RecentEventIds.SecondsOf(state.LastEventAtMs);
         for (var k = 0; k < Kinds.Length; k++)
         {
             var ids = state.RecentEventIds(Kinds[k]);
@@ -142,7 +142,7 @@ public static class CustomerStateCodec
         DecodeRing(ref r, state.Windows.Daily, PurchaseDays.DayNumber(state.LastEventAtMs));
         DecodeRing(ref r, state.Windows.Weekly, ActivityWindows.WeekOf(PurchaseDays.DayNumber(state.LastEventAtMs)));
 
-        var lastSecond = Seconds(state.LastEventAtMs);
+        var lastSecond = RecentEventIds.SecondsOf(state.LastEventAtMs);
         foreach (var kind in Kinds)
         {
             var ids = state.RecentEventIds(kind);
@@ -194,9 +194,6 @@ public static class CustomerStateCodec
         if (!r.AtEnd) throw new FormatException("customer state has trailing bytes");
         return state;
     }
-
-    /// <summary>Whole Unix seconds of a time in milliseconds, rounded down (as <see cref="RecentEventIds"/> keeps them).</summary>
-    private static long Seconds(long ms) => Math.DivRem(ms, 1000, out var rem) - (rem < 0 ? 1 : 0);
 
     /// <summary>Ring: the number of kept buckets, then for each (newest first) its distance back from the
     /// previous one (the first from the last event's bucket), a bitmask of non-zero counters and their values.</summary>

@@ -30,6 +30,9 @@ public sealed class RecentEventIds
     /// <summary>The fingerprint of an event id's chars (stored in states: it must not change).</summary>
     public static ulong Fingerprint(ReadOnlySpan<char> eventId) => XxHash3.HashToUInt64(MemoryMarshal.AsBytes(eventId));
 
+    /// <summary>Whole Unix seconds of a time in milliseconds, rounded down: the resolution entries are kept at.</summary>
+    public static long SecondsOf(long ms) => Math.DivRem(ms, 1000, out var rem) - (rem < 0 ? 1 : 0);
+
     /// <summary>The entry at <paramref name="index"/>, in arrival order.</summary>
     public (ulong Fingerprint, long Seconds) this[int index] => (_fingerprints![index], _seconds![index]);
 
@@ -41,8 +44,8 @@ public sealed class RecentEventIds
     public bool SeenBefore(ulong fingerprint, long atMs, in DedupePolicy policy, out bool evicted)
     {
         evicted = false;
-        // Whole seconds, rounded down; a re-delivery repeats its original's time, so both round alike.
-        var seconds = Math.DivRem(atMs, 1000, out var rem) - (rem < 0 ? 1 : 0);
+        // A re-delivery repeats its original's time, so both round alike.
+        var seconds = SecondsOf(atMs);
         var horizon = policy.HorizonSeconds;
         if (_count > 0)
         {

@@ -51,8 +51,9 @@ public sealed class IngestLoop(
     private readonly HashSet<int> _unclaimed = [];
     // When an unclaimed partition is tried again, and the wait after that (it doubles while claims fail).
     private readonly Dictionary<int, (DateTimeOffset At, TimeSpan Backoff)> _claimRetry = [];
-    private static readonly TimeSpan FirstClaimRetry = TimeSpan.FromMilliseconds(200);
-    private static readonly TimeSpan LastClaimRetry = TimeSpan.FromSeconds(10);
+    // Back-off after a failure, of the whole loop or of one partition's claim: doubling from the first to the last.
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan LastBackoff = TimeSpan.FromSeconds(10);
     private readonly RecordArena _arena = new();
     private readonly EncodeChunks _chunks = new();
     private IConsumer<RecordBytes, RecordBytes>? _consumer;
@@ -118,7 +119,7 @@ public sealed class IngestLoop(
                 metrics.Errors.WithLabels(ex is RedisException or TimeoutException ? "redis" : "pipeline").Inc();
                 logger.LogError(ex, "Ingest failed; resuming from the last committed offsets");
                 ResetAll();
-                backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+                backoff = backoff == TimeSpan.Zero ? FirstBackoff : Doubled(backoff);
             }
         }
 
@@ -263,7 +264,7 @@ public sealed class IngestLoop(
     {
         var n = tp.Partition.Value;
         if (_fenced.Contains(n) || !_consumer!.Assignment.Contains(tp)) return null;
-        if (_unclaimed.Add(n)) _claimRetry[n] = (DateTimeOffset.MinValue, FirstClaimRetry);
+        _unclaimed.Add(n);
         return null;
     }
 
@@ -276,10 +277,9 @@ public sealed class IngestLoop(
         var now = clock.GetUtcNow();
         foreach (var n in _unclaimed.ToList())
         {
-            var (at, backoff) = _claimRetry.GetValueOrDefault(n, (DateTimeOffset.MinValue, FirstClaimRetry));
+            var (at, backoff) = _claimRetry.GetValueOrDefault(n, (DateTimeOffset.MinValue, FirstBackoff));
             if (now < at) continue;
-            var assigned = _consumer!.Assignment.Where(a => a.Partition.Value == n).ToList();
-            if (assigned.Count == 0 || _owned.ContainsKey(n))
+            if (!_consumer!.Assignment.Any(a => a.Partition.Value == n) || _owned.ContainsKey(n))
             {
                 _unclaimed.Remove(n);
                 _claimRetry.Remove(n);
@@ -287,15 +287,13 @@ public sealed class IngestLoop(
             }
             try
             {
-                var owner = Claim(n);
-                _consumer.Resume(assigned);
-                foreach (var tp in assigned) _consumer.Seek(new TopicPartitionOffset(tp, StartOffset(owner, tp.Topic)));
+                ClaimAndRewind(n);
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
                 logger.LogWarning(ex, "Claiming partition {Partition} failed; trying again in {Backoff}", n, backoff);
                 PartitionFailed(n);
-                _claimRetry[n] = (now + backoff, TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, LastClaimRetry.Ticks)));
+                RetryClaimLater(n, now);
             }
         }
     }
@@ -312,12 +310,29 @@ public sealed class IngestLoop(
         PartitionFailed(p.Number);
         _owned.Remove(p.Number);
         _pendingRecords -= p.Batch.Records;
-        var backoff = _claimRetry.TryGetValue(p.Number, out var retry) ? retry.Backoff : FirstClaimRetry;
         _unclaimed.Add(p.Number);
-        _claimRetry[p.Number] = (clock.GetUtcNow() + backoff, TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, LastClaimRetry.Ticks)));
+        RetryClaimLater(p.Number, clock.GetUtcNow());
         _consumer!.Pause(_consumer.Assignment.Where(a => a.Partition.Value == p.Number));
         status.OwnedPartitions = _owned.Count;
         metrics.PartitionsOwned.Set(_owned.Count);
+    }
+
+    /// <summary>The partition's next claim waits its current back-off, and the one after waits twice as long (up to 10 s).</summary>
+    private void RetryClaimLater(int n, DateTimeOffset now)
+    {
+        var backoff = _claimRetry.TryGetValue(n, out var retry) ? retry.Backoff : FirstBackoff;
+        _claimRetry[n] = (now + backoff, Doubled(backoff));
+    }
+
+    private static TimeSpan Doubled(TimeSpan backoff) => TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, LastBackoff.Ticks));
+
+    /// <summary>Claims the partition number and rewinds its assigned topic-partitions to the Redis offsets, reading them again if paused.</summary>
+    private void ClaimAndRewind(int n)
+    {
+        var owner = Claim(n);
+        var assigned = _consumer!.Assignment.Where(a => a.Partition.Value == n).ToList();
+        _consumer.Resume(assigned);
+        foreach (var tp in assigned) _consumer.Seek(new TopicPartitionOffset(tp, StartOffset(owner, tp.Topic)));
     }
 
     private OwnedPartition Claim(int n)
@@ -433,11 +448,7 @@ public sealed class IngestLoop(
         {
             try
             {
-                var owner = Claim(n);
-                var assigned = _consumer!.Assignment.Where(a => a.Partition.Value == n).ToList();
-                // A partition paused after its own failed write reads again.
-                _consumer.Resume(assigned);
-                foreach (var tp in assigned) _consumer.Seek(new TopicPartitionOffset(tp, StartOffset(owner, tp.Topic)));
+                ClaimAndRewind(n);
             }
             catch (Exception ex)
             {

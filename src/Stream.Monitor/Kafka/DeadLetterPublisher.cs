@@ -56,14 +56,15 @@ public sealed class DeadLetterPublisher(DeliveryTracker deliveries, string topic
         var originalHeaderBytes = 0;
         if (record.Headers is { } original)
             foreach (var h in original) originalHeaderBytes += h.Key.Length + (h.GetValueBytes()?.Length ?? 0);
+        var whole = record.Key.Length + record.Value.Length + originalHeaderBytes + Overhead <= MaxBytes;
         // The original's headers are dropped from a truncated copy when they alone would take a quarter of the room.
-        var keepHeaders = record.Key.Length + record.Value.Length + originalHeaderBytes + Overhead <= MaxBytes || originalHeaderBytes <= MaxBytes / 4;
+        var keepHeaders = whole || originalHeaderBytes <= MaxBytes / 4;
         var headers = new Headers();
         if (keepHeaders && record.Headers is { } kept)
             foreach (var h in kept) headers.Add(h.Key, h.GetValueBytes());
 
         byte[]? key, value;
-        if (record.Key.Length + record.Value.Length + originalHeaderBytes + Overhead <= MaxBytes)
+        if (whole)
         {
             (key, value) = (record.Key.ToArray(), record.Value.ToArray());
         }

@@ -67,17 +67,21 @@ public static class CsvReplay
         return null;
     }
 
-    private static CustomerEvent Purchase(string prefix, long line, string customerId, DateTimeOffset at, decimal amount, int? quantity, string currency) => new()
+    private static CustomerEvent Purchase(string prefix, long line, string customerId, DateTimeOffset at, decimal amount, int? quantity, string currency)
     {
-        EventId = string.Create(CultureInfo.InvariantCulture, $"{prefix}-{line}"),
-        CustomerId = customerId,
-        OccurredAt = at,
-        Type = EventType.Purchase,
-        OrderId = string.Create(CultureInfo.InvariantCulture, $"{prefix}-{line}"),
-        Amount = amount,
-        Currency = currency,
-        Quantity = quantity,
-    };
+        var id = string.Create(CultureInfo.InvariantCulture, $"{prefix}-{line}");
+        return new CustomerEvent
+        {
+            EventId = id,
+            CustomerId = customerId,
+            OccurredAt = at,
+            Type = EventType.Purchase,
+            OrderId = id,
+            Amount = amount,
+            Currency = currency,
+            Quantity = quantity,
+        };
+    }
 
     private static bool TryParseTime(string s, out DateTimeOffset at)
     {

@@ -19,15 +19,17 @@ public sealed record CsvRowError(long Line, string Reason)
 /// </summary>
 public sealed class CsvRows
 {
-    private CsvRows(IReadOnlyList<string> header, IEnumerable<CsvRow> rows) => (Header, Rows) = (header, rows);
+    private readonly string[] _header;
+
+    private CsvRows(string[] header, IEnumerable<CsvRow> rows) => (_header, Rows) = (header, rows);
 
     /// <summary>Column names of the first record, trimmed.</summary>
-    public IReadOnlyList<string> Header { get; }
+    public IReadOnlyList<string> Header => _header;
 
     /// <summary>The data rows, read lazily; blank lines are skipped.</summary>
     public IEnumerable<CsvRow> Rows { get; }
 
-    public int IndexOf(string column) => Header.ToList().IndexOf(column);
+    public int IndexOf(string column) => Array.IndexOf(_header, column);
 
     public static CsvRows Open(TextReader reader)
     {
