@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Text;
-using Confluent.Kafka;
 using StackExchange.Redis;
 using Stream.Core.State;
 using Stream.Embedded;
@@ -80,19 +77,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
         {
             // Production at a pace that spans the schedule, so every fault lands while records arrive.
             var rate = events / 25.0;
-            var production = Task.Run(async () =>
-            {
-                using var producer = bed.CreateProducer();
-                var clock = Stopwatch.StartNew();
-                Error? failure = null;
-                for (var i = 0; i < records.Count; i++)
-                {
-                    SimulationSender.Send(producer, records[i], e => failure ??= e);
-                    if (i % 500 == 499 && clock.Elapsed < TimeSpan.FromSeconds((i + 1) / rate)) await Task.Delay(TimeSpan.FromSeconds((i + 1) / rate) - clock.Elapsed);
-                }
-                producer.Flush(TimeSpan.FromSeconds(120));
-                if (failure is not null) throw new KafkaException(failure);
-            });
+            var production = bed.ProducePacedAsync(records, rate);
 
             foreach (var step in Schedule(random))
             {
@@ -156,7 +141,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
             for (var p = 0; p < bed.Partitions; p++)
                 await foreach (var (id, state) in store.ScanAsync(p)) stored.Add(id, CustomerStateCodec.Decode(state));
             Assert.Equal(recount.Customers.Keys.Order(StringComparer.Ordinal), stored.Keys.Order(StringComparer.Ordinal));
-            var mismatches = recount.Customers.Select(c => (c.Key, Diff: RecountComparison.Differences(c.Value, stored[c.Key]))).Where(d => d.Diff.Length > 0).ToList();
+            var mismatches = recount.Customers.Select(c => (c.Key, Diff: CustomerTotals.Differences(CustomerTotals.Of(c.Value), CustomerTotals.Of(stored[c.Key])))).Where(d => d.Diff.Length > 0).ToList();
             Assert.True(mismatches.Count == 0, $"{mismatches.Count} customers differ from the recount, e.g. {string.Join("; ", mismatches.Take(5).Select(m => $"{m.Key}: {m.Diff}"))}");
 
             var dead = bed.DeadLetters(recount.Invalid.Count, TimeSpan.FromSeconds(20));

@@ -71,6 +71,26 @@ public sealed class StreamTestBed : IDisposable
         if (failure is not null) throw new KafkaException(failure);
     }
 
+    /// <summary>
+    /// Sends the records at about <paramref name="rate"/> a second, so that a running monitor consumes while they
+    /// arrive; <paramref name="whenSent"/> runs once the last is handed to the producer, before waiting for deliveries.
+    /// </summary>
+    public async Task ProducePacedAsync(IReadOnlyList<SimulatedRecord> records, double rate, Action? whenSent = null)
+    {
+        using var producer = CreateProducer();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Error? failure = null;
+        for (var i = 0; i < records.Count; i++)
+        {
+            SimulationSender.Send(producer, records[i], e => failure ??= e);
+            var due = TimeSpan.FromSeconds((i + 1) / rate);
+            if (i % 500 == 499 && clock.Elapsed < due) await Task.Delay(due - clock.Elapsed);
+        }
+        whenSent?.Invoke();
+        producer.Flush(TimeSpan.FromSeconds(120));
+        if (failure is not null) throw new KafkaException(failure);
+    }
+
     /// <summary>Simulates <paramref name="count"/> records, sends them, and returns them with the end offsets they reach.</summary>
     public (List<SimulatedRecord> Records, Dictionary<TopicPartition, long> Ends) ProduceSimulation(SimulationOptions options, int count)
     {

@@ -143,29 +143,3 @@ public static class TopicOracle
         }
     }
 }
-
-/// <summary>Where a stored state disagrees with the recount.</summary>
-public static class RecountComparison
-{
-    /// <summary>Empty when <paramref name="stored"/> says what <paramref name="expected"/> says; otherwise each difference.</summary>
-    public static string Differences(ExpectedCustomer expected, Core.State.CustomerState stored)
-    {
-        var diff = new StringBuilder();
-        void Check<T>(string what, T want, T got)
-        {
-            if (!EqualityComparer<T>.Default.Equals(want, got)) diff.Append(CultureInfo.InvariantCulture, $"{what} {got} (expected {want}) ");
-        }
-        Check("eventCount", expected.EventCount, stored.EventCount);
-        foreach (var type in Core.Events.EventTypes.All)
-        {
-            var name = Core.Events.EventTypes.WireName(type);
-            Check(name, expected.Counts.GetValueOrDefault(name), stored.Count(type));
-            if (Core.Events.EventTypes.CarriesAmount(type))
-                Check(name + " amount", expected.Amounts.GetValueOrDefault(name), Core.Events.Money.FromUnits(stored.AmountUnits(type)));
-        }
-        Check("purchase days", expected.PurchaseDays.Count, stored.PurchaseDays.DistinctDays);
-        Check("firstEventAt", expected.FirstEventAt.ToUnixTimeMilliseconds(), stored.FirstEventAtMs);
-        Check("lastEventAt", expected.LastEventAt.ToUnixTimeMilliseconds(), stored.LastEventAtMs);
-        return diff.ToString();
-    }
-}
