@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the tests need (redis-server) when it is missing, then runs every test in Release.
+# Installs what the tests need (redis-server) when it is missing, then runs every test in Release: the unit tests
+# first (seconds), then the integration tests. Each test class says which it is (tests/Shared/TestCategoryTests.cs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,8 +14,14 @@ fi
 
 log=$(mktemp)
 set +e
-dotnet test Stream.sln -c Release --logger "console;verbosity=minimal" 2>&1 | tee "$log"
+dotnet build Stream.sln -c Release 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+if [ "$status" -eq 0 ]; then
+  for category in Unit Integration; do
+    dotnet test Stream.sln -c Release --no-build --filter "Category=$category" --logger "console;verbosity=minimal" 2>&1 | tee -a "$log"
+    [ "${PIPESTATUS[0]}" -ne 0 ] && status=1
+  done
+fi
 set -e
 
 # One plain closing line for CI, summed over the test assemblies.

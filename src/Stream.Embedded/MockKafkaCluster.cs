@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using Stream.Producer;
+using Stream.Kafka;
 
 namespace Stream.Embedded;
 

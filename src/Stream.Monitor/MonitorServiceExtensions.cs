@@ -51,9 +51,7 @@ public static class MonitorServiceExtensions
         services.AddSingleton<IngestMetrics>();
 
         services.AddSingleton<IKafkaClientFactory, KafkaClientFactory>();
-        services.AddSingleton<IngestStatus>();
-        services.AddSingleton<IngestLoop>();
-        services.AddHostedService<IngestWorker>();
+        services.AddIngest();
         services.AddSingleton<Structure.LatestStructure>();
         services.AddHostedService<Structure.StructureReporter>();
 

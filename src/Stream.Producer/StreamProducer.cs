@@ -1,3 +1,4 @@
+using Stream.Kafka;
 using Confluent.Kafka;
 using Stream.Core.Events;
 

@@ -1,3 +1,4 @@
+using Stream.Kafka;
 using Stream.Core.Events;
 
 namespace Stream.Producer;

@@ -5,6 +5,7 @@ using Xunit.Abstractions;
 
 namespace Stream.Monitor.Tests;
 
+[Trait("Category", "Integration")]
 public sealed class CatchUpBatchingTests(ITestOutputHelper output)
 {
     private static readonly DateTimeOffset Start = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);

@@ -8,6 +8,7 @@ using Stream.Producer.Replay;
 namespace Stream.Monitor.Tests;
 
 /// <summary>The acceptance check of live RFM: the whole CDNOW data set through Kafka and Redis, against the batch reference.</summary>
+[Trait("Category", "Integration")]
 public sealed class CdnowRfmTests(ITestOutputHelper output)
 {
     [Fact]

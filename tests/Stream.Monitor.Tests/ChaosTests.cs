@@ -17,6 +17,7 @@ namespace Stream.Monitor.Tests;
 /// every invalid record, copied at most once per fault that can repeat a batch. CI runs seeds 1 and 2;
 /// <c>scripts/chaos.sh</c> (<c>STREAM_CHAOS_SEEDS=1-20</c>, <c>STREAM_CHAOS_EVENTS</c>) runs more, or larger.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class ChaosTests(ITestOutputHelper output)
 {
     public static TheoryData<int> Seeds()

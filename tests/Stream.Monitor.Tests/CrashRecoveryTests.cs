@@ -3,6 +3,7 @@ using Stream.Producer.Simulation;
 
 namespace Stream.Monitor.Tests;
 
+[Trait("Category", "Integration")]
 public sealed class CrashRecoveryTests
 {
     [Theory]

@@ -5,6 +5,7 @@ using Stream.Monitor.Tests.Support;
 namespace Stream.Monitor.Tests;
 
 /// <summary>The fenced commit against a real redis-server: all of a batch is written, or none of it.</summary>
+[Trait("Category", "Integration")]
 public class CustomerStateStoreTests : IDisposable
 {
     private const int Partition = 3;
@@ -55,11 +56,12 @@ public class CustomerStateStoreTests : IDisposable
     }
 
     private Task<CommitOutcome> Commit(long epoch, long? expected, long next, string state, int dueDay) =>
-        _store.CommitAsync(Partition, epoch,
+        _store.CommitAsync(new PartitionWrite(Partition, epoch,
             new Dictionary<string, long?> { [Topic] = expected },
             [new(_store.Keys.Customer(Partition, "c-1"), state), new(_store.Keys.Customer(Partition, "c-2"), state + "'")],
+            [],
             [new HashEntry(RedisKeys.OffsetField(Topic), next), new HashEntry(RedisKeys.WatermarkField(Topic), 1_700_000_000_000 + next)],
-            [("c-1", dueDay)]);
+            [("c-1", dueDay)]));
 
     private async Task AssertStored(long next, string state, int dueDay)
     {
@@ -71,4 +73,5 @@ public class CustomerStateStoreTests : IDisposable
 }
 
 /// <summary>The same commits on a three-master Redis Cluster: the partition's hash tag keeps the transaction in one slot.</summary>
+[Trait("Category", "Integration")]
 public sealed class CustomerStateStoreClusterTests() : CustomerStateStoreTests(cluster: true);

@@ -2,6 +2,7 @@ using Stream.Monitor.Storage;
 
 namespace Stream.Monitor.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class EncodeChunksTests
 {
     [Fact]

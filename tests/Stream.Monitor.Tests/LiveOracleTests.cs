@@ -12,6 +12,7 @@ namespace Stream.Monitor.Tests;
 /// simulator produces at a high rate and the monitor consumes: watermarks, idle advance, catch-up batches,
 /// review timers and the model refresher all run while records arrive.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class LiveOracleTests(ITestOutputHelper output)
 {
     [Theory]

@@ -17,6 +17,7 @@ namespace Stream.Monitor.Tests;
 public sealed class ModelBuildConcurrencyCollection;
 
 [Collection(nameof(ModelBuildConcurrencyTests))]
+[Trait("Category", "Integration")]
 public sealed class ModelBuildConcurrencyTests(ITestOutputHelper output)
 {
     private const int StoredCustomers = 120_000;

@@ -7,6 +7,7 @@ using Stream.Producer.Simulation;
 
 namespace Stream.Monitor.Tests;
 
+[Trait("Category", "Integration")]
 public sealed class MonitorHostTests
 {
     [Fact]

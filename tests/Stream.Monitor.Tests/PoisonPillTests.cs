@@ -12,6 +12,7 @@ using Stream.Producer.Simulation;
 namespace Stream.Monitor.Tests;
 
 /// <summary>Nothing in a record's bytes or size stops ingestion, and failed flushes do not multiply dead letters.</summary>
+[Trait("Category", "Integration")]
 public sealed class PoisonPillTests
 {
     private static readonly DateTimeOffset Start = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);

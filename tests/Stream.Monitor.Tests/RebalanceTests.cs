@@ -4,6 +4,7 @@ using Stream.Producer.Simulation;
 
 namespace Stream.Monitor.Tests;
 
+[Trait("Category", "Integration")]
 public sealed class RebalanceTests
 {
     [Theory]
@@ -47,7 +48,8 @@ public sealed class RebalanceTests
         await producing;
 
         var ends = bed.EndOffsets();
-        await Eventually.Until(() => bed.CaughtUp(ends), TimeSpan.FromSeconds(120), "A to take over and finish");
+        await Eventually.Until(() => bed.CaughtUp(ends), TimeSpan.FromSeconds(120), "A to take over and finish",
+            async () => $"A: {StreamTestBed.Describe(statusA)}; B: {StreamTestBed.Describe(statusB)}; progress: {await bed.Progress(ends)}");
         await Eventually.Until(() => Task.FromResult(statusA.OwnedPartitions == 6), TimeSpan.FromSeconds(30), "A to own every partition");
 
         await bed.AssertStoredStatesExpected(records);

@@ -3,6 +3,7 @@ using Stream.Monitor.Kafka;
 
 namespace Stream.Monitor.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class RecordArenaTests
 {
     private static readonly SerializationContext Value = new(MessageComponentType.Value, "t");

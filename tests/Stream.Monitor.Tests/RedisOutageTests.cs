@@ -5,6 +5,7 @@ using Stream.Producer.Simulation;
 
 namespace Stream.Monitor.Tests;
 
+[Trait("Category", "Integration")]
 public sealed class RedisOutageTests
 {
     [Fact]

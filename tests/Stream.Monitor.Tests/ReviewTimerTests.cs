@@ -12,6 +12,7 @@ namespace Stream.Monitor.Tests;
 /// Customers who send nothing still change: the partition watermark (moved by other customers' events)
 /// fires their review timers, and each change is published on the event-time day it happens.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class ReviewTimerTests
 {
     private static readonly DateTimeOffset Start = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);

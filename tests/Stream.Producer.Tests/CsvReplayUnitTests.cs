@@ -4,6 +4,7 @@ using Stream.Producer.Replay;
 
 namespace Stream.Producer.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class CsvReplayUnitTests
 {
     [Fact]

@@ -1,8 +1,10 @@
+using Stream.Core.Analytics;
 using Stream.Core.Events;
 using Stream.Producer.Simulation;
 
 namespace Stream.Producer.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class CustomerSimulatorUnitTests
 {
     private static readonly DateTimeOffset Start = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);

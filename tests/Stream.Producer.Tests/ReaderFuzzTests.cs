@@ -9,6 +9,7 @@ namespace Stream.Producer.Tests;
 /// escaping it fails the flush, which reads the same record again, so one bad record would stop its partition
 /// for good. Seeded byte-level damage to simulated events of every type, read both ways.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class ReaderFuzzTests
 {
     private static readonly EventReader Reader = new(new EventLimits { MaxFutureSkew = TimeSpan.FromDays(36_500) });

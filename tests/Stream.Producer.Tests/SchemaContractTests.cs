@@ -8,6 +8,7 @@ using Stream.Producer.Simulation;
 namespace Stream.Producer.Tests;
 
 /// <summary>The JSON Schemas in schemas/ and the C# reader must agree on every event.</summary>
+[Trait("Category", "Unit")]
 public sealed class SchemaContractTests
 {
     private static readonly Dictionary<EventKind, JsonSchema> Schemas = new()

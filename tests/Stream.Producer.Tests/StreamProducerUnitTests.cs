@@ -4,6 +4,7 @@ using Stream.Core.Events;
 namespace Stream.Producer.Tests;
 
 /// <summary>Validation before send needs no broker: a bad event never leaves the process.</summary>
+[Trait("Category", "Unit")]
 public sealed class StreamProducerUnitTests
 {
     // Nothing listens here; librdkafka connects lazily, and these events are refused before any send.

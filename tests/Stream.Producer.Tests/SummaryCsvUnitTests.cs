@@ -3,6 +3,7 @@ using Stream.Producer.Replay;
 
 namespace Stream.Producer.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class SummaryCsvUnitTests
 {
     [Fact]

@@ -1,4 +1,5 @@
 using Stream.Embedded;
+using Stream.Kafka;
 using Stream.Producer;
 
 namespace Stream.Cli.Commands;

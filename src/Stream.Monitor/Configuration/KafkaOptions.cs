@@ -1,3 +1,4 @@
+using Stream.Kafka;
 using System.ComponentModel.DataAnnotations;
 
 namespace Stream.Monitor.Configuration;
@@ -37,7 +38,7 @@ public sealed class KafkaOptions
     /// <summary>Extra librdkafka settings (security.protocol, sasl.*, ...). Values are never logged.</summary>
     public Dictionary<string, string> Settings { get; set; } = [];
 
-    public Producer.StreamTopics Topics => new()
+    public StreamTopics Topics => new()
     {
         Interactions = InteractionsTopic,
         Transactions = TransactionsTopic,

@@ -10,11 +10,20 @@ public sealed class IngestStatus
     private long _changes;
     private long _firstRecordTimestamp;
 
-    public bool Running { get; internal set; }
-    public string? FatalError { get; internal set; }
-    public int OwnedPartitions { get; internal set; }
-    public int PartitionCount { get; internal set; }
-    public DateTimeOffset? LastCommitAt { get; internal set; }
+    public bool Running { get; private set; }
+    public string? FatalError { get; private set; }
+    public int OwnedPartitions { get; private set; }
+    public int PartitionCount { get; private set; }
+    public DateTimeOffset? LastCommitAt { get; private set; }
+
+    internal void RecordStart(int partitions) => PartitionCount = partitions;
+
+    internal void RecordRunning(bool running) => Running = running;
+
+    internal void RecordOwned(int partitions) => OwnedPartitions = partitions;
+
+    /// <summary>The first fatal error (a configuration fault) is the one reported.</summary>
+    internal void RecordFatal(string message) => FatalError ??= message;
 
     /// <summary>When the consumer took its first record (<see cref="TimeProvider.GetTimestamp"/> ticks); 0 before.</summary>
     public long FirstRecordTimestamp => Interlocked.Read(ref _firstRecordTimestamp);

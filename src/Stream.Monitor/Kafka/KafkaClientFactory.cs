@@ -1,13 +1,15 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Options;
 using Stream.Monitor.Configuration;
-using Stream.Producer;
+using Stream.Kafka;
 
 namespace Stream.Monitor.Kafka;
 
 public sealed class KafkaClientFactory(IOptions<KafkaOptions> options) : IKafkaClientFactory
 {
     private readonly KafkaOptions _options = options.Value;
+
+    public StreamTopics Topics { get; } = options.Value.Topics;
 
     public IConsumer<RecordBytes, RecordBytes> CreateConsumer(RecordArena arena, Action<ConsumerBuilder<RecordBytes, RecordBytes>> configure)
     {

@@ -66,9 +66,9 @@ public sealed class CustomerStateStore(IConnectionMultiplexer redis, RedisKeys k
     /// trip. A Lua script did the same in one round trip, but spent most of its time taking each state in as a
     /// Lua string and handing it back to Redis (docs/adr/0005).
     /// </remarks>
-    public async Task<CommitOutcome> CommitAsync(int partition, long epoch, IReadOnlyDictionary<string, long?> expectedOffsets,
-        IReadOnlyList<KeyValuePair<RedisKey, RedisValue>> states, IReadOnlyList<HashEntry> progress, IReadOnlyList<(string CustomerId, int Day)> due)
+    public async Task<CommitOutcome> CommitAsync(PartitionWrite write)
     {
+        var (partition, epoch, expectedOffsets, states, progress, due) = (write.Partition, write.Epoch, write.ExpectedOffsets, write.States, write.Progress, write.Timers);
         var db = Db;
         var epochKey = Keys.Epoch(partition);
         var offsetsKey = Keys.Offsets(partition);
@@ -81,8 +81,8 @@ public sealed class CustomerStateStore(IConnectionMultiplexer redis, RedisKeys k
             transaction.AddCondition(offset is { } o ? Condition.HashEqual(offsetsKey, field, Text(o)) : Condition.HashNotExists(offsetsKey, field));
         }
         var writes = new List<Task>(3);
-        if (progress.Count > 0) writes.Add(transaction.HashSetAsync(offsetsKey, progress as HashEntry[] ?? [.. progress]));
-        if (states.Count > 0) writes.Add(transaction.StringSetAsync(states as KeyValuePair<RedisKey, RedisValue>[] ?? [.. states]));
+        if (progress.Length > 0) writes.Add(transaction.HashSetAsync(offsetsKey, progress));
+        if (states.Length > 0) writes.Add(transaction.StringSetAsync(states));
         if (due.Count > 0)
         {
             var timers = new SortedSetEntry[due.Count];
@@ -97,7 +97,7 @@ public sealed class CustomerStateStore(IConnectionMultiplexer redis, RedisKeys k
         finally
         {
             // A transaction that did not run cancels or fails its writes: nothing to report beyond its own outcome.
-            foreach (var write in writes) _ = write.ContinueWith(static t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+            foreach (var pending in writes) _ = pending.ContinueWith(static t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
         }
         if (committed) return CommitOutcome.Committed;
         // Which check failed: another owner's epoch, or progress this batch does not build on.

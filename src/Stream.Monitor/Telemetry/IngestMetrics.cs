@@ -1,3 +1,4 @@
+using Stream.Kafka;
 using Prometheus;
 using Stream.Core.Events;
 
@@ -68,7 +69,7 @@ public sealed class IngestMetrics
     public Gauge CustomersCached { get; }
 
     /// <summary>Makes every reason and type series exist at zero so dashboards and rate() see them from the start.</summary>
-    public void Initialise(Producer.StreamTopics topics)
+    public void Initialise(StreamTopics topics)
     {
         foreach (var topic in topics.Inputs)
         {
@@ -85,6 +86,6 @@ public sealed class IngestMetrics
 
     public void RecordChanges(IReadOnlyList<Stream.Core.Scoring.StatusChange> changes)
     {
-        foreach (var c in changes) Changes.WithLabels(Kafka.StatusChangePublisher.Kind(c.Kind).Replace("_changed", "", StringComparison.Ordinal), c.Current).Inc();
+        foreach (var c in changes) Changes.WithLabels(Monitor.Kafka.StatusChangePublisher.Kind(c.Kind).Replace("_changed", "", StringComparison.Ordinal), c.Current).Inc();
     }
 }

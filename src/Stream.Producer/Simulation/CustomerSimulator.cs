@@ -1,3 +1,4 @@
+using Stream.Core.Analytics;
 using System.Text;
 using Stream.Core.Events;
 

@@ -1,3 +1,4 @@
+using Stream.Core.Analytics;
 using Stream.Core.Events;
 
 namespace Stream.Producer.Simulation;

@@ -4,6 +4,7 @@ using Stream.Core.State;
 
 namespace Stream.Core.Tests.Analytics;
 
+[Trait("Category", "Unit")]
 public sealed class CustomerAnalyticsUnitTests
 {
     private static readonly AnalyticsOptions Options = new();

@@ -4,6 +4,7 @@ using Stream.Core.State;
 
 namespace Stream.Core.Tests.Analytics;
 
+[Trait("Category", "Unit")]
 public sealed class CustomerStructureUnitTests
 {
     private static StructureMember Member(CustomerType type, string region, ValueTier tier, long value) =>

@@ -2,6 +2,7 @@ using Stream.Core.Analytics;
 
 namespace Stream.Core.Tests.Analytics;
 
+[Trait("Category", "Unit")]
 public sealed class RfmScorerUnitTests
 {
     [Theory]
@@ -59,6 +60,7 @@ public sealed class RfmScorerUnitTests
     }
 }
 
+[Trait("Category", "Unit")]
 public sealed class RfmWindowUnitTests
 {
     [Fact]

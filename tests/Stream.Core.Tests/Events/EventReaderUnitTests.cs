@@ -3,6 +3,7 @@ using Stream.Core.Events;
 
 namespace Stream.Core.Tests.Events;
 
+[Trait("Category", "Unit")]
 public sealed class EventReaderUnitTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);

@@ -3,6 +3,7 @@ using Stream.Core.Models;
 namespace Stream.Core.Tests.Models;
 
 /// <summary>The model math against the CDNOW references (lifetimes 0.11.3; see ../shared/data/cdnow/README.md).</summary>
+[Trait("Category", "Unit")]
 public sealed class BgNbdCdnowTests
 {
     private static readonly BgNbdParameters Reference = CdnowReference.BgNbdParameters;

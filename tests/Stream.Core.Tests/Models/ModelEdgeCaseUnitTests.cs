@@ -2,6 +2,7 @@ using Stream.Core.Models;
 
 namespace Stream.Core.Tests.Models;
 
+[Trait("Category", "Unit")]
 public sealed class ModelEdgeCaseUnitTests
 {
     private static readonly BgNbdParameters Bg = new(0.26712777455768094, 41.905447622667, 0.4835169148279787, 2.111608102583098);

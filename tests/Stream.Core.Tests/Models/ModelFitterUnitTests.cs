@@ -2,6 +2,7 @@ using Stream.Core.Models;
 
 namespace Stream.Core.Tests.Models;
 
+[Trait("Category", "Unit")]
 public sealed class ModelFitterUnitTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using Stream.Core.Models;
 
 namespace Stream.Core.Tests.Models;
 
+[Trait("Category", "Unit")]
 public sealed class PurchaseHistoryTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     internal static IEnumerable<(string, DateOnly, decimal)> CdnowPurchases() =>

@@ -8,6 +8,7 @@ using Stream.Core.State;
 
 namespace Stream.Core.Tests.Scoring;
 
+[Trait("Category", "Unit")]
 public sealed class CustomerReviewUnitTests
 {
     private const int Start = 20_000;

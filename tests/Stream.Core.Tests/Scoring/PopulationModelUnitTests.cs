@@ -5,6 +5,7 @@ using Stream.Core.State;
 
 namespace Stream.Core.Tests.Scoring;
 
+[Trait("Category", "Unit")]
 public sealed class PopulationModelUnitTests
 {
     private static readonly AnalyticsOptions Options = new();

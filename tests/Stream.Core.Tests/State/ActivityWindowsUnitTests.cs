@@ -4,6 +4,7 @@ using Stream.Core.State;
 
 namespace Stream.Core.Tests.State;
 
+[Trait("Category", "Unit")]
 public sealed class ActivityWindowsUnitTests
 {
     private static readonly int[] Windows = [1, 7, 28, 30, 35, 40, 41, 90, 180, 365];

@@ -5,6 +5,7 @@ using Stream.Core.State;
 
 namespace Stream.Core.Tests.State;
 
+[Trait("Category", "Unit")]
 public sealed class CustomerStateCodecUnitTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);

@@ -3,6 +3,7 @@ using Stream.Core.State;
 
 namespace Stream.Core.Tests.State;
 
+[Trait("Category", "Unit")]
 public sealed class CustomerStateUnitTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 9, 0, 0, TimeSpan.Zero);

@@ -4,6 +4,7 @@ using Stream.Core.State;
 
 namespace Stream.Core.Tests.State;
 
+[Trait("Category", "Unit")]
 public sealed class PurchaseDaysUnitTests
 {
     [Fact]

@@ -2,6 +2,7 @@ using Stream.Core.State;
 
 namespace Stream.Core.Tests.State;
 
+[Trait("Category", "Unit")]
 public sealed class ReviewRecordUnitTests
 {
     private static readonly ReviewRecord Review = new(0x21, 100, 130);

@@ -4,6 +4,7 @@ using Stream.Core.Text;
 
 namespace Stream.Core.Tests.Text;
 
+[Trait("Category", "Unit")]
 public sealed class LowerNamesUnitTests
 {
     [Fact]

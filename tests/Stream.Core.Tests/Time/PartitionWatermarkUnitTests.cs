@@ -2,6 +2,7 @@ using Stream.Core.Time;
 
 namespace Stream.Core.Tests.Time;
 
+[Trait("Category", "Unit")]
 public sealed class PartitionWatermarkUnitTests
 {
     private static readonly DateTimeOffset Wall = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);

@@ -4,6 +4,7 @@ using StackExchange.Redis;
 using Stream.Core.State;
 using Stream.Embedded;
 using Stream.Monitor.Storage;
+using Stream.Kafka;
 using Stream.Producer;
 using Stream.Producer.Simulation;
 
@@ -134,6 +135,24 @@ public sealed class StreamTestBed : IDisposable
         }
         return true;
     }
+
+    /// <summary>Per topic-partition, the next offset Redis holds against the end: for messages of tests that time out.</summary>
+    public async Task<string> Progress(IReadOnlyDictionary<TopicPartition, long> ends)
+    {
+        var db = Redis.Connection.GetDatabase();
+        var parts = new List<string>();
+        foreach (var (tp, end) in ends.OrderBy(e => e.Key.Partition.Value).ThenBy(e => e.Key.Topic, StringComparer.Ordinal))
+        {
+            var next = await db.HashGetAsync(Keys.Offsets(tp.Partition.Value), RedisKeys.OffsetField(tp.Topic));
+            parts.Add($"{tp.Topic}[{tp.Partition.Value}] {(next.IsNull ? "-" : (string)next!)}/{end}");
+        }
+        return string.Join(", ", parts);
+    }
+
+    /// <summary>What a monitor's status says, for messages of tests that time out.</summary>
+    public static string Describe(Ingest.IngestStatus s) =>
+        $"running {s.Running}, owns {s.OwnedPartitions}, {s.EventsCommitted} events in {s.BatchesCommitted} batches, last commit {s.LastCommitAt:O}, "
+        + $"failing [{string.Join(", ", s.FailingPartitions.Select(f => $"{f.Key}: {f.Value}"))}], fatal {s.FatalError ?? "none"}";
 
     /// <summary>Records committed so far, summed over every topic-partition.</summary>
     public Task<long> CommittedRecords(IReadOnlyDictionary<TopicPartition, long> ends) => CommittedRecords(ends, Redis.Connection);

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
 using Json.Schema;
-using Stream.Producer;
+using Stream.Kafka;
 
 namespace Stream.Monitor.Tests.Support;
 

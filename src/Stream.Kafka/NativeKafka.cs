@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Confluent.Kafka;
 
-namespace Stream.Producer;
+namespace Stream.Kafka;
 
 /// <summary>
 /// Points Confluent.Kafka at a librdkafka that loads here. On Debian the package's default build needs

@@ -1,6 +1,6 @@
 using Stream.Core.Events;
 
-namespace Stream.Producer;
+namespace Stream.Kafka;
 
 /// <summary>The topic of each contract, the dead-letter topic and the changes topic. Defaults match the monitor's.</summary>
 public sealed record StreamTopics

@@ -1,0 +1,25 @@
+using StackExchange.Redis;
+using Stream.Core.State;
+using Stream.Monitor.Storage;
+
+namespace Stream.Monitor.Ingest.Flush;
+
+/// <summary>
+/// The encode stage: turns a reviewed batch into its Redis write (<see cref="PartitionWriteEncoder"/>): the states
+/// of the customers it changed, the offsets it reaches, the watermarks and the moved timers, fenced on the
+/// partition's epoch and on the progress the previous write left.
+/// </summary>
+internal sealed class BatchEncoder(PartitionWriteEncoder encoder)
+{
+    public EncodedBatch Encode(ReviewedBatch batch)
+    {
+        var owner = batch.Owner;
+        var changed = owner.Customers.Changed;
+        var states = new (RedisKey, CustomerState)[changed.Count];
+        for (var i = 0; i < states.Length; i++) states[i] = (changed[i].StoreKey(encoder.Keys, owner.Number), changed[i].State!);
+        var expected = owner.Encoded(batch.Next);
+        var write = encoder.Encode(owner.Number, owner.Epoch, expected, states, batch.Next, owner.WatermarksMs, batch.TimerUpdates);
+        owner.Customers.ClearChanged();
+        return new EncodedBatch(owner, batch.Next, batch.Counts, write);
+    }
+}

@@ -1,0 +1,17 @@
+using StackExchange.Redis;
+
+namespace Stream.Monitor.Storage;
+
+/// <summary>
+/// One partition's write, encoded for <see cref="CustomerStateStore.CommitAsync"/>: the changed states (slices of
+/// <see cref="Chunks"/>, reusable once the write is acknowledged), the progress to store with them (next offsets and
+/// watermarks), the review timers, and what the write is fenced on: the owner's epoch and the progress Redis must hold.
+/// </summary>
+public sealed record PartitionWrite(
+    int Partition,
+    long Epoch,
+    IReadOnlyDictionary<string, long?> ExpectedOffsets,
+    KeyValuePair<RedisKey, RedisValue>[] States,
+    IReadOnlyList<byte[]> Chunks,
+    HashEntry[] Progress,
+    IReadOnlyList<(string CustomerId, int Day)> Timers);
