@@ -25,6 +25,7 @@ public static class MonitorServiceExtensions
         services.AddOptions<Core.Analytics.AnalyticsOptions>().BindConfiguration("Stream:Analytics");
         services.AddValidatedOptions<StructureOptions>(StructureOptions.Section);
         services.AddValidatedOptions<ModelOptions>(ModelOptions.Section);
+        services.AddValidatedOptions<AlertOptions>(AlertOptions.Section);
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IConnectionMultiplexer>(sp =>
@@ -50,6 +51,8 @@ public static class MonitorServiceExtensions
         });
         services.AddSingleton<IngestMetrics>();
 
+        services.AddSingleton<Alerts.AlertRules>();
+        services.AddHostedService(sp => sp.GetRequiredService<Alerts.AlertRules>());
         services.AddSingleton<IKafkaClientFactory, KafkaClientFactory>();
         services.AddIngest();
         services.AddSingleton<Structure.LatestStructure>();
