@@ -3,6 +3,7 @@ using Stream.Core.Events;
 using Stream.Core.Models;
 using Stream.Core.Scoring;
 using Stream.Core.State;
+using Stream.Core.Text;
 
 namespace Stream.Core.Alerts;
 
@@ -44,7 +45,7 @@ public static class AlertMetrics
         AlertMetric.NpsAverage90d => "nps_average_90d",
         AlertMetric.Clv12m => "clv_12m",
         AlertMetric.PAlive => "p_alive",
-        _ => string.Concat(metric.ToString().Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString())),
+        _ => metric.SnakeName(),
     };
 
     /// <summary>

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Stream.Core.Alerts;
 using Stream.Core.Analytics;
 using Stream.Core.Events;
+using Stream.Core.Text;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
@@ -287,12 +288,7 @@ public static partial class RuleFile
 internal static class SnakeNames<T> where T : struct, Enum
 {
     public static readonly IReadOnlyDictionary<string, T> ByName = Enum.GetValues<T>().Distinct()
-        .ToDictionary(v => Snake(v.ToString()), v => v, StringComparer.Ordinal);
+        .ToDictionary(v => v.SnakeName(), v => v, StringComparer.Ordinal);
 
     public static string List => string.Join(", ", ByName.Keys);
-
-    public static string Name(T value) => Snake(value.ToString());
-
-    private static string Snake(string pascal) =>
-        string.Concat(pascal.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 }

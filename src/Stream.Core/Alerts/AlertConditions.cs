@@ -1,0 +1,127 @@
+using Stream.Core.Analytics;
+using Stream.Core.Events;
+using Stream.Core.Models;
+using Stream.Core.Scoring;
+using Stream.Core.State;
+using Stream.Core.Text;
+
+namespace Stream.Core.Alerts;
+
+/// <summary>
+/// What a rule's condition found for a customer: where it stands, and the evidence an alert carries (the value
+/// read, the threshold that applied to the customer's tier, the window in days). <see cref="Evaluable"/> is false
+/// for a rule the state cannot answer yet (see <see cref="AlertConditions.Evaluate"/>).
+/// </summary>
+public readonly record struct ConditionReading(bool Evaluable, ConditionState State, double? Value, double? Threshold, int? WindowDays)
+{
+    public static readonly ConditionReading NotEvaluable = new(false, ConditionState.Clear, null, null, null);
+}
+
+/// <summary>Evaluates rule conditions against a customer's state and status as of an event-time day.</summary>
+public static class AlertConditions
+{
+    /// <param name="previous">The status before this review (null: never reviewed); transitions compare it with <paramref name="current"/>.</param>
+    /// <remarks>
+    /// Not answered yet, because the state does not keep what they need: overdue payments (open invoices),
+    /// counts of NPS answers at or under a score, and counts of single interaction types (the windows count all
+    /// interactions together).
+    /// </remarks>
+    public static ConditionReading Evaluate(AlertRule rule, CustomerState state, int asOfDay, CustomerStatus? previous, CustomerStatus current,
+        PopulationModel? model, AnalyticsOptions options) => rule.Kind switch
+    {
+        AlertRuleKind.Threshold => Threshold(rule, state, asOfDay, current.Tier, model, options),
+        AlertRuleKind.Count => Count(rule, state, asOfDay),
+        AlertRuleKind.Transition => Transition(rule, previous, current),
+        AlertRuleKind.Absence => Absence(rule, state, asOfDay),
+        _ => ConditionReading.NotEvaluable,
+    };
+
+    /// <summary>Whether the rule's scope takes the customer.</summary>
+    public static bool InScope(AlertScope scope, CustomerState state, CustomerStatus status) =>
+        (scope.Tiers.Count == 0 || status.Tier is { } t && scope.Tiers.Contains(t))
+        && (scope.Segments.Count == 0 || status.Segment is { } s && scope.Segments.Contains(s))
+        && (scope.Stages.Count == 0 || scope.Stages.Contains(status.Stage))
+        && (scope.CustomerTypes.Count == 0 || scope.CustomerTypes.Contains(state.Profile?.CustomerType ?? CustomerType.Unknown))
+        && (scope.Regions.Count == 0 || state.Profile?.Region is { } r && scope.Regions.Contains(r));
+
+    private static ConditionReading Threshold(AlertRule rule, CustomerState state, int asOfDay, ValueTier? tier, PopulationModel? model, AnalyticsOptions options)
+    {
+        var value = AlertMetrics.Read(rule.Metric!.Value, state, asOfDay, model, options);
+        var threshold = rule.Threshold!.For(tier);
+        var recover = rule.Recover?.For(tier) ?? threshold;
+        var below = rule.Direction == ThresholdDirection.Below;
+        // An undefined value (a ratio under its baseline guard, no model) neither fires nor keeps an alert firing.
+        var state_ = value is not { } v ? ConditionState.Clear
+            : below ? (v < threshold ? ConditionState.Holds : v >= recover ? ConditionState.Clear : ConditionState.Between)
+            : (v > threshold ? ConditionState.Holds : v <= recover ? ConditionState.Clear : ConditionState.Between);
+        return new ConditionReading(true, state_, value, threshold, null);
+    }
+
+    private static ConditionReading Count(AlertRule rule, CustomerState state, int asOfDay)
+    {
+        WindowCounter? counter = rule.Event switch
+        {
+            EventType.Complaint => WindowCounter.Complaints,
+            EventType.Purchase => WindowCounter.Purchases,
+            EventType.SurveyResponse when rule.NpsAtMost is null => WindowCounter.NpsAnswers,
+            _ => null,
+        };
+        if (counter is not { } c) return ConditionReading.NotEvaluable;
+        var days = WindowDays(rule.Window);
+        var count = state.Windows.Sum(c, asOfDay, days);
+        return new ConditionReading(true, count >= rule.AtLeast ? ConditionState.Holds : ConditionState.Clear, count, rule.AtLeast, days);
+    }
+
+    private static ConditionReading Transition(AlertRule rule, CustomerStatus? previous, CustomerStatus current)
+    {
+        var now = Attribute(rule.Attribute!.Value, current);
+        if (now is null || !rule.To.Contains(now)) return new ConditionReading(true, ConditionState.Clear, null, null, null);
+        var before = previous is { } p ? Attribute(rule.Attribute.Value, p) : null;
+        // A move into To from one of From (any value other than To's, when From is empty) fires; staying in To keeps
+        // an alert firing but starts none.
+        var moved = before is not null && !rule.To.Contains(before) && (rule.From.Count == 0 || rule.From.Contains(before));
+        return new ConditionReading(true, moved ? ConditionState.Holds : ConditionState.Between, null, null, null);
+    }
+
+    private static ConditionReading Absence(AlertRule rule, CustomerState state, int asOfDay)
+    {
+        int? lastDay;
+        if (rule.AbsenceOf == AbsenceOf.Purchase) lastDay = state.PurchaseDays.DistinctDays > 0 ? state.PurchaseDays.LastDay : null;
+        else lastDay = LastInteractionDay(state, asOfDay);
+        if (lastDay is not { } last) return new ConditionReading(true, ConditionState.Clear, null, null, null);
+        double limit = rule.After is { } after ? after.TotalDays : 0;
+        if (rule.TypicalIntervalMultiple is { } k)
+        {
+            var days = state.PurchaseDays;
+            // The customer's own mean interval between purchase days; without two purchase days there is none.
+            if (days.DistinctDays < 2) return new ConditionReading(true, ConditionState.Clear, asOfDay - last, null, null);
+            limit = Math.Max(limit, k * (days.LastDay - days.FirstDay) / (double)(days.DistinctDays - 1));
+        }
+        var silent = asOfDay - last;
+        return new ConditionReading(true, silent > limit ? ConditionState.Holds : ConditionState.Clear, silent, limit, null);
+    }
+
+    /// <summary>The last day with an interaction, looking back a year through the windows (to the day within the daily ring's 40 days, to the week beyond); null if none.</summary>
+    private static int? LastInteractionDay(CustomerState state, int asOfDay)
+    {
+        if (state.Windows.Sum(WindowCounter.Interactions, asOfDay, 365) == 0) return null;
+        // Binary search on the window length: the shortest window ending today that holds an interaction.
+        int lo = 1, hi = 365;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (state.Windows.Sum(WindowCounter.Interactions, asOfDay, mid) > 0) hi = mid;
+            else lo = mid + 1;
+        }
+        return asOfDay - lo + 1;
+    }
+
+    private static string? Attribute(TransitionAttribute attribute, CustomerStatus status) => attribute switch
+    {
+        TransitionAttribute.Segment => status.Segment?.SnakeName(),
+        TransitionAttribute.Tier => status.Tier?.SnakeName(),
+        _ => status.Stage.SnakeName(),
+    };
+
+    private static int WindowDays(TimeSpan window) => Math.Max(1, (int)Math.Ceiling(window.TotalDays));
+}
