@@ -15,7 +15,7 @@ public sealed class IngestOptions
 
     /// <summary>...or once its first record has waited this long.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
-    public TimeSpan MaxBatchDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan MaxBatchDelay { get; set; } = TimeSpan.FromMilliseconds(20);
 
     /// <summary>
     /// While the consumer is behind (Kafka holds at least another batch for it when <see cref="MaxBatchDelay"/>
