@@ -8,16 +8,14 @@ using Stream.Core.State;
 
 namespace Stream.Core.Tests.Scoring;
 
+using static ReviewFixtures;
+
 /// <summary>The review walk against a day-by-day recount of the same customer's status.</summary>
 [Trait("Category", "Unit")]
 public sealed class ReviewWalkUnitTests
 {
-    private const int Start = 20_000;
-    private static readonly BgNbdParameters Churn = new(0.2426, 4.4136, 0.7930, 2.4259);
-    private static readonly GammaGammaParameters Spend = new(6.25, 3.74, 15.44);
-    private static readonly PopulationModel Model = new(
-        1, Start, 100, 90, false, 100, 0, new QuintileEdges([10, 30, 60, 120]), new QuintileEdges([1, 1, 2, 3]), new QuintileEdges([1, 2, 3, 4]),
-        new TierThresholds(3_000 * Money.UnitsPerWhole, 800 * Money.UnitsPerWhole, 100 * Money.UnitsPerWhole), Churn, Spend, null, null, DateTimeOffset.UnixEpoch);
+    private static readonly PopulationModel Model = ReviewFixtures.Model([10, 30, 60, 120], [1, 1, 2, 3],
+        new TierThresholds(3_000 * Money.UnitsPerWhole, 800 * Money.UnitsPerWhole, 100 * Money.UnitsPerWhole));
     private static readonly AnalyticsOptions Options = new() { MaxReviewDays = 120 };
 
     /// <summary>
@@ -76,22 +74,5 @@ public sealed class ReviewWalkUnitTests
         var state = new CustomerState();
         Assert.Equal(ReviewStep.None, ReviewWalk.Review("c", state, touched: true, Start, Model, Options, []));
         Assert.False(state.Review.Exists);
-    }
-
-    private static CustomerState Build(IEnumerable<(int Day, int Type, int Amount)> events)
-    {
-        var s = new CustomerState();
-        var i = 0;
-        foreach (var (day, type, amount) in events)
-        {
-            var at = DateTimeOffset.UnixEpoch.AddDays(Start + day).AddHours(10);
-            s.Apply(type switch
-            {
-                0 => new CustomerEvent { EventId = "e" + i++, CustomerId = "c", OccurredAt = at, Type = EventType.Purchase, OrderId = "o", Amount = amount, Currency = "USD" },
-                1 => new CustomerEvent { EventId = "e" + i++, CustomerId = "c", OccurredAt = at, Type = EventType.Refund, OrderId = "o", Amount = amount / 4m, Currency = "USD" },
-                _ => new CustomerEvent { EventId = "e" + i++, CustomerId = "c", OccurredAt = at, Type = EventType.Login },
-            });
-        }
-        return s;
     }
 }
