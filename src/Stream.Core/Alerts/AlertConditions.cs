@@ -36,14 +36,6 @@ public static class AlertConditions
         _ => ConditionReading.NotEvaluable,
     };
 
-    /// <summary>Whether the rule's scope takes the customer.</summary>
-    public static bool InScope(AlertScope scope, CustomerState state, CustomerStatus status) =>
-        (scope.Tiers.Count == 0 || status.Tier is { } t && scope.Tiers.Contains(t))
-        && (scope.Segments.Count == 0 || status.Segment is { } s && scope.Segments.Contains(s))
-        && (scope.Stages.Count == 0 || scope.Stages.Contains(status.Stage))
-        && (scope.CustomerTypes.Count == 0 || scope.CustomerTypes.Contains(state.Profile?.CustomerType ?? CustomerType.Unknown))
-        && (scope.Regions.Count == 0 || state.Profile?.Region is { } r && scope.Regions.Contains(r));
-
     private static ConditionReading Threshold(AlertRule rule, CustomerState state, int asOfDay, ValueTier? tier, PopulationModel? model, AnalyticsOptions options)
     {
         var value = AlertMetrics.Read(rule.Metric!.Value, state, asOfDay, model, options);
@@ -51,10 +43,10 @@ public static class AlertConditions
         var recover = rule.Recover?.For(tier) ?? threshold;
         var below = rule.Direction == ThresholdDirection.Below;
         // An undefined value (a ratio under its baseline guard, no model) neither fires nor keeps an alert firing.
-        var state_ = value is not { } v ? ConditionState.Clear
+        var standing = value is not { } v ? ConditionState.Clear
             : below ? (v < threshold ? ConditionState.Holds : v >= recover ? ConditionState.Clear : ConditionState.Between)
             : (v > threshold ? ConditionState.Holds : v <= recover ? ConditionState.Clear : ConditionState.Between);
-        return new ConditionReading(true, state_, value, threshold, null);
+        return new ConditionReading(true, standing, value, threshold, null);
     }
 
     private static ConditionReading Count(AlertRule rule, CustomerState state, int asOfDay)

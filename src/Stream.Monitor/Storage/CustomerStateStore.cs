@@ -53,8 +53,8 @@ public sealed class CustomerStateStore(IConnectionMultiplexer redis, RedisKeys k
     }
 
     /// <summary>
-    /// Writes changed states, next offsets, watermarks and review timers atomically, if <paramref name="epoch"/>
-    /// still owns the partition and Redis holds exactly <paramref name="expectedOffsets"/> (the progress the
+    /// Writes changed states, next offsets, watermarks and review timers atomically, if the write's epoch still
+    /// owns the partition and Redis holds exactly its expected offsets (the progress the
     /// previous batch left; a batch written without its predecessor would skip that batch's state changes).
     /// Nothing is written otherwise.
     /// </summary>

@@ -55,7 +55,7 @@ public sealed class AlertConditionsUnitTests
     {
         var rule = Rule(AlertRuleKind.Count) with { Event = EventType.Complaint, Window = TimeSpan.FromDays(30), AtLeast = 3 };
         var state = new CustomerState();
-        foreach (var day in new[] { 0, 10, 20 }) state.Apply(Event(day, EventType.Complaint, $"c{day}"));
+        foreach (var day in new[] { 0, 10, 20 }) state.Apply(AlertTestEvents.On(Start + day, EventType.Complaint, $"c{day}"));
 
         Assert.Equal(ConditionState.Holds, AlertConditions.Evaluate(rule, state, Start + 25, null, Active, null, Options).State);
         // Day 0 left the 30-day window.
@@ -87,7 +87,7 @@ public sealed class AlertConditionsUnitTests
     {
         var rule = Rule(AlertRuleKind.Absence) with { AbsenceOf = AbsenceOf.Purchase, After = TimeSpan.FromDays(20), TypicalIntervalMultiple = 3 };
         var state = new CustomerState();
-        foreach (var day in new[] { 0, 10, 20 }) state.Apply(Event(day, EventType.Purchase, $"p{day}"));
+        foreach (var day in new[] { 0, 10, 20 }) state.Apply(AlertTestEvents.On(Start + day, EventType.Purchase, $"p{day}"));
 
         // Mean interval 10 days: silent for more than 30 days (the larger of 20 and 3 × 10).
         var at50 = AlertConditions.Evaluate(rule, state, Start + 50, null, Active, null, Options);
@@ -100,7 +100,7 @@ public sealed class AlertConditionsUnitTests
     {
         var rule = Rule(AlertRuleKind.Absence) with { AbsenceOf = AbsenceOf.Interaction, After = TimeSpan.FromDays(14) };
         var state = new CustomerState();
-        foreach (var day in new[] { 0, 5, 12 }) state.Apply(Event(day, EventType.Login, $"l{day}"));
+        foreach (var day in new[] { 0, 5, 12 }) state.Apply(AlertTestEvents.On(Start + day, EventType.Login, $"l{day}"));
 
         var at26 = AlertConditions.Evaluate(rule, state, Start + 26, null, Active, null, Options);
         Assert.Equal((ConditionState.Clear, 14.0), (at26.State, at26.Value!.Value));
@@ -118,11 +118,7 @@ public sealed class AlertConditionsUnitTests
     private static CustomerState Purchases(int n)
     {
         var state = new CustomerState();
-        for (var i = 0; i < n; i++) state.Apply(Event(i, EventType.Purchase, $"p{i}"));
+        for (var i = 0; i < n; i++) state.Apply(AlertTestEvents.On(Start + i, EventType.Purchase, $"p{i}"));
         return state;
     }
-
-    private static CustomerEvent Event(int day, EventType type, string id) => type == EventType.Purchase
-        ? new CustomerEvent { EventId = id, CustomerId = "c", OccurredAt = DateTimeOffset.UnixEpoch.AddDays(Start + day).AddHours(9), Type = type, OrderId = id, Amount = 10m, Currency = "USD" }
-        : new CustomerEvent { EventId = id, CustomerId = "c", OccurredAt = DateTimeOffset.UnixEpoch.AddDays(Start + day).AddHours(9), Type = type };
 }

@@ -26,7 +26,7 @@ public sealed class AlertMetricsUnitTests
         {
             var events = history.Select((e, i) => (Day: Start + e.Item1, Type: e.Item2, Id: i)).ToList();
             var state = new CustomerState();
-            foreach (var (day, type, id) in events) state.Apply(Event(day, type, id));
+            foreach (var (day, type, id) in events) state.Apply(AlertTestEvents.On(day, type, $"e{id}"));
             var asOf = Start + (events.Count == 0 ? 0 : events.Max(e => e.Day - Start)) + after;
 
             long Count(Func<EventType, bool> type, int days) => events.Count(e => type(e.Type) && e.Day > asOf - days && e.Day <= asOf);
@@ -64,8 +64,4 @@ public sealed class AlertMetricsUnitTests
         Assert.All(AlertMetrics.ByName.Keys, n => Assert.Matches("^[a-z][a-z0-9_]*$", n));
         Assert.Equal(AlertMetric.NpsAverage90d, AlertMetrics.ByName["nps_average_90d"]);
     }
-
-    private static CustomerEvent Event(int day, EventType type, int id) => type == EventType.Purchase
-        ? new CustomerEvent { EventId = $"e{id}", CustomerId = "c", OccurredAt = DateTimeOffset.UnixEpoch.AddDays(day).AddHours(9), Type = type, OrderId = $"o{id}", Amount = 10m, Currency = "USD" }
-        : new CustomerEvent { EventId = $"e{id}", CustomerId = "c", OccurredAt = DateTimeOffset.UnixEpoch.AddDays(day).AddHours(9), Type = type };
 }

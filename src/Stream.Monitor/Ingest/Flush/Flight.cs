@@ -10,9 +10,10 @@ internal sealed record PendingWrite(EncodedBatch Batch, Task<CommitOutcome> Writ
 /// One flush's writes (one per partition, each sent after the flush's deliveries) and the changes it published.
 /// Flights are queued by flushes and completed, in order, by the consumer thread.
 /// </summary>
-internal sealed record Flight(IReadOnlyList<PendingWrite> Writes, IReadOnlyList<StatusChange> Changes)
+internal sealed record Flight(PendingWrite[] Writes, IReadOnlyList<StatusChange> Changes)
 {
-    public bool Written => Writes.All(w => w.Write.IsCompleted);
+    /// <summary>Asked at every poll while writes are in the air: no enumerator, no allocation.</summary>
+    public bool Written => Array.TrueForAll(Writes, w => w.Write.IsCompleted);
 
     /// <summary>Blocks until every write has finished, failed or not; the consumer thread looks at each.</summary>
     public void WaitCompleted()
