@@ -2,7 +2,7 @@ using Stream.Core.Events;
 
 namespace Stream.Kafka;
 
-/// <summary>The topic of each contract, the dead-letter topic and the changes topic. Defaults match the monitor's.</summary>
+/// <summary>The topic of each contract, the dead-letter topic, and the changes and alerts topics. Defaults match the monitor's.</summary>
 public sealed record StreamTopics
 {
     public string Interactions { get; init; } = "customer.interactions";
@@ -12,6 +12,9 @@ public sealed record StreamTopics
 
     /// <summary>Status changes the monitor publishes (stage, segment, tier, churn risk).</summary>
     public string Changes { get; init; } = "customer.changes";
+
+    /// <summary>Alerts the monitor publishes (fired, resolved), schemas/v1/customer-alert.schema.json.</summary>
+    public string Alerts { get; init; } = "customer.alerts";
 
     public string For(EventKind kind) => kind switch
     {

@@ -50,6 +50,7 @@ public static class MonitorServiceExtensions
             return registry;
         });
         services.AddSingleton<IngestMetrics>();
+        services.AddSingleton<AlertTelemetry>();
 
         services.AddSingleton<Alerts.AlertRules>();
         services.AddHostedService(sp => sp.GetRequiredService<Alerts.AlertRules>());

@@ -4,7 +4,7 @@ using Stream.Monitor.Tests.Support;
 
 namespace Stream.Monitor.Tests;
 
-/// <summary>The fenced commit against a real redis-server: all of a batch is written, or none of it.</summary>
+/// <summary>The fenced commit against a real redis-server: all of a batch (states, offsets, timers, open alerts) is written, or none of it.</summary>
 [Trait("Category", "Integration")]
 public class CustomerStateStoreTests : IDisposable
 {
@@ -50,25 +50,29 @@ public class CustomerStateStoreTests : IDisposable
         Assert.Equal(10, second.NextOffsets[Topic]);
         Assert.Equal(CommitOutcome.Fenced, await Commit(first.Epoch, expected: 10, next: 20, state: "a2", dueDay: 20_001));
         await AssertStored(next: 10, state: "a1", dueDay: 20_000);
-        Assert.Equal(CommitOutcome.Committed, await Commit(second.Epoch, expected: 10, next: 30, state: "b1", dueDay: 20_002));
-        await AssertStored(next: 30, state: "b1", dueDay: 20_002);
+        Assert.Equal(CommitOutcome.Committed, await Commit(second.Epoch, expected: 10, next: 30, state: "b1", dueDay: 20_002.25));
+        await AssertStored(next: 30, state: "b1", dueDay: 20_002.25);
         Assert.Equal(1_700_000_000_030, (long)await _db.HashGetAsync(_store.Keys.Offsets(Partition), RedisKeys.WatermarkField(Topic)));
     }
 
-    private Task<CommitOutcome> Commit(long epoch, long? expected, long next, string state, int dueDay) =>
+    /// <summary>Each write opens the alert named after its state and resolves the one before (a1's).</summary>
+    private Task<CommitOutcome> Commit(long epoch, long? expected, long next, string state, double dueDay) =>
         _store.CommitAsync(new PartitionWrite(Partition, epoch,
             new Dictionary<string, long?> { [Topic] = expected },
             [new(_store.Keys.Customer(Partition, "c-1"), state), new(_store.Keys.Customer(Partition, "c-2"), state + "'")],
             [],
             [new HashEntry(RedisKeys.OffsetField(Topic), next), new HashEntry(RedisKeys.WatermarkField(Topic), 1_700_000_000_000 + next)],
-            [("c-1", dueDay)]));
+            [("c-1", dueDay)],
+            [new HashEntry("alert-" + state, "{}")],
+            state == "a1" ? [] : ["alert-a1"]));
 
-    private async Task AssertStored(long next, string state, int dueDay)
+    private async Task AssertStored(long next, string state, double dueDay)
     {
         Assert.Equal(next, (long)await _db.HashGetAsync(_store.Keys.Offsets(Partition), RedisKeys.OffsetField(Topic)));
         Assert.Equal(state, (string?)await _db.StringGetAsync(_store.Keys.Customer(Partition, "c-1")));
         Assert.Equal(state + "'", (string?)await _db.StringGetAsync(_store.Keys.Customer(Partition, "c-2")));
         Assert.Equal(dueDay, await _db.SortedSetScoreAsync(_store.Keys.Due(Partition), "c-1"));
+        Assert.Equal(["alert-" + state], (await _db.HashKeysAsync(_store.Keys.OpenAlerts(Partition))).Select(k => (string)k!));
     }
 }
 

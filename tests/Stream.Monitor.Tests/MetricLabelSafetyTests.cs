@@ -28,6 +28,11 @@ public sealed partial class MetricLabelSafetyTests(ITestOutputHelper output)
         ["kind"] = new("^(stage|segment|tier|churn_risk)$"),
         ["current"] = new("^[a-z_]{3,20}$"),
         ["outcome"] = new("^(applied|rejected)$"),
+        // Alert rules: ids are checked by the rule file (bounded by it), severities and tiers are enumerations.
+        ["rule"] = new("^[a-z0-9][a-z0-9_-]{0,63}$"),
+        ["severity"] = new("^(info|warning|critical)$"),
+        ["tier"] = new("^(premium|growth|potential|marginal|none)$"),
+        ["event"] = new("^(fired|resolved)$"),
         ["le"] = new("^([0-9.e+-]+|\\+Inf)$"),
         // prometheus-net's runtime metrics.
         ["generation"] = new("^[0-9]$"),

@@ -18,6 +18,7 @@ internal sealed class EmbeddedStack : IDisposable
         foreach (var topic in Topics.Inputs) Kafka.CreateTopic(topic, partitions);
         Kafka.CreateTopic(Topics.DeadLetter, 1);
         Kafka.CreateTopic(Topics.Changes, 1);
+        Kafka.CreateTopic(Topics.Alerts, 1);
         Partitions = partitions;
         if (redis is not null)
         {

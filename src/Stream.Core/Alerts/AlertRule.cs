@@ -129,4 +129,12 @@ public sealed record AlertInhibition(string? SourceRuleId, LifecycleStage? Sourc
 public sealed record AlertRuleSet(IReadOnlyList<AlertRule> Rules, IReadOnlyList<AlertSilence> Silences, IReadOnlyList<AlertInhibition> Inhibitions)
 {
     public static readonly AlertRuleSet Empty = new([], [], []);
+
+    private readonly HashSet<string> _ids = [.. Rules.Select(r => r.Id)];
+
+    /// <summary>The rules, those an inhibition may silence last, so their sources are stepped before them.</summary>
+    public IReadOnlyList<AlertRule> EvaluationOrder { get; } =
+        [.. Rules.Where(r => !Inhibitions.Any(i => i.TargetRuleId == r.Id)), .. Rules.Where(r => Inhibitions.Any(i => i.TargetRuleId == r.Id))];
+
+    public bool Contains(string ruleId) => _ids.Contains(ruleId);
 }

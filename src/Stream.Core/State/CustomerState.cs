@@ -54,6 +54,9 @@ public sealed class CustomerState
     /// </summary>
     public ReviewRecord Review { get; set; }
 
+    /// <summary>Alert episodes and the alert timer; like the review, they depend on when they were evaluated, not on events alone.</summary>
+    public CustomerAlerts Alerts { get; } = new();
+
     public int Count(EventType type) => _counts[(int)type];
 
     /// <summary>Sum of amounts of a transaction type, in <see cref="Money"/> units.</summary>

@@ -9,11 +9,12 @@ namespace Stream.Core.State;
 /// </summary>
 public static class CustomerStateCodec
 {
-    public const byte FormatVersion = 6;
+    public const byte FormatVersion = 7;
 
     /// <summary>Upper bound of an encoded state, for sizing buffers.</summary>
     public const int MaxSize = 1 + 3 * 10 + 3 + EventTypes.Count * 5 + CustomerState.AmountTypes * 10
-        + 3 * 5 + 1 + PurchaseDays.Words * 8 + 3 * (1 + 10 + DedupePolicy.MaxCapacity * (8 + 10)) + 2 * 5 + (ActivityWindows.DailyLength + ActivityWindows.WeeklyLength + 2) * (5 + 1 + 7 * 10) + 1 + 3 * 256 + 3 * 10 + 8 + 3 * 5;
+        + 3 * 5 + 1 + PurchaseDays.Words * 8 + 3 * (1 + 10 + DedupePolicy.MaxCapacity * (8 + 10)) + 2 * 5 + (ActivityWindows.DailyLength + ActivityWindows.WeeklyLength + 2) * (5 + 1 + 7 * 10) + 1 + 3 * 256 + 3 * 10 + 8 + 3 * 5
+        + 1 + CustomerAlerts.MaxEpisodes * (1 + 255 + 1 + 4 * 10) + 10;
 
     private static readonly EventKind[] Kinds = Enum.GetValues<EventKind>();
 
@@ -106,6 +107,20 @@ public static class CustomerStateCodec
             w.Signed(review.NextReviewDay - review.ReviewedDay);
             w.Unsigned((ulong)(review.NextReviewDay - review.TimerDay));
         }
+
+        // Alerts: episodes (the start relative to the last event, later times to the start), then the timer.
+        var alerts = state.Alerts;
+        w.Byte((byte)alerts.Episodes.Count);
+        foreach (var e in alerts.Episodes)
+        {
+            w.Text(e.RuleId);
+            w.Byte((byte)e.Phase);
+            w.Signed(e.StartedAtMs - state.LastEventAtMs);
+            w.Signed(Relative(e.FiredAtMs, e.StartedAtMs));
+            w.Signed(Relative(e.ClearedAtMs, e.StartedAtMs));
+            w.Signed(Relative(e.ResolvedAtMs, e.StartedAtMs));
+        }
+        w.Signed(Relative(alerts.WakeAtMs, state.LastEventAtMs));
         return w.Position;
     }
 
@@ -113,7 +128,7 @@ public static class CustomerStateCodec
     {
         var r = new VarintReader(data);
         var version = r.Byte();
-        if (version is not (FormatVersion or 5 or 4 or 3)) throw new FormatException($"customer state format {version} is unknown (expected {FormatVersion})");
+        if (version is not (FormatVersion or 6 or 5 or 4 or 3)) throw new FormatException($"customer state format {version} is unknown (expected {FormatVersion})");
 
         var state = new CustomerState { FirstEventAtMs = r.Signed() };
         state.LastEventAtMs = state.FirstEventAtMs + (long)r.Unsigned();
@@ -191,9 +206,26 @@ public static class CustomerStateCodec
                 state.Review = new ReviewRecord(status, reviewed, next, version == 4 ? next : next - (int)r.Unsigned());
             }
         }
+        if (version >= 7)
+        {
+            var count = r.Byte();
+            for (var i = 0; i < count; i++)
+            {
+                var rule = r.Text();
+                var phase = (Alerts.AlertPhase)r.Byte();
+                var started = state.LastEventAtMs + r.Signed();
+                state.Alerts.Restore(new Alerts.AlertEpisode(rule, phase, started, Absolute(r.Signed(), started), Absolute(r.Signed(), started), Absolute(r.Signed(), started)));
+            }
+            state.Alerts.WakeAtMs = Absolute(r.Signed(), state.LastEventAtMs);
+        }
         if (!r.AtEnd) throw new FormatException("customer state has trailing bytes");
         return state;
     }
+
+    /// <summary>A time (0: unset) relative to a reference, shifted one away from zero so that 0 stays "unset".</summary>
+    private static long Relative(long atMs, long referenceMs) => atMs == 0 ? 0 : atMs - referenceMs + (atMs >= referenceMs ? 1 : -1);
+
+    private static long Absolute(long relative, long referenceMs) => relative == 0 ? 0 : referenceMs + relative - (relative > 0 ? 1 : -1);
 
     /// <summary>Ring: the number of kept buckets, then for each (newest first) its distance back from the
     /// previous one (the first from the last event's bucket), a bitmask of non-zero counters and their values.</summary>

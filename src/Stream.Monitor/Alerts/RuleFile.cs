@@ -50,6 +50,7 @@ public static partial class RuleFile
             var name = r.Id is { Length: > 0 } id ? $"rule '{id}'" : $"rule #{index + 1}";
             var problems = new Problems(name, errors);
             if (r.Id is not { Length: > 0 }) problems.Add("id", "is required");
+            else if (!IdPattern().IsMatch(r.Id)) problems.Add("id", "must be 1 to 64 lowercase letters, digits, '-' or '_', starting with a letter or digit (it is a metric label and is kept in every customer's state)");
             else if (!ids.Add(r.Id)) problems.Add("id", "is used by another rule");
             if (Rule(r, problems) is { } rule && problems.None) rules.Add(rule);
         }
@@ -263,6 +264,9 @@ public static partial class RuleFile
             _ => TimeSpan.FromDays(7 * n),
         };
     }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]
+    private static partial Regex IdPattern();
 
     [GeneratedRegex(@"^(\d+(?:\.\d+)?)(s|m|h|d|w)$")]
     private static partial Regex DurationPattern();

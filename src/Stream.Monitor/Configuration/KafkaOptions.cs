@@ -19,6 +19,7 @@ public sealed class KafkaOptions
     [Required] public string ProfilesTopic { get; set; } = "customer.profiles";
     [Required] public string DeadLetterTopic { get; set; } = "customer.events.dlq";
     [Required] public string ChangesTopic { get; set; } = "customer.changes";
+    [Required] public string AlertsTopic { get; set; } = "customer.alerts";
 
     /// <summary>
     /// This instance's static group membership (<c>group.instance.id</c>): restarted with the same id, it takes
@@ -45,5 +46,6 @@ public sealed class KafkaOptions
         Profiles = ProfilesTopic,
         DeadLetter = DeadLetterTopic,
         Changes = ChangesTopic,
+        Alerts = AlertsTopic,
     };
 }

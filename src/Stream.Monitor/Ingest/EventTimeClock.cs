@@ -1,6 +1,5 @@
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
-using Stream.Core.Analytics;
 
 namespace Stream.Monitor.Ingest;
 
@@ -8,53 +7,53 @@ namespace Stream.Monitor.Ingest;
 /// A partition's event-time clock: an Rx virtual-time scheduler that only the partition's watermark moves.
 /// Timers scheduled on it fire when event time reaches them — in a replay at replay speed, in tests exactly
 /// where the events put the watermark — never by the wall clock. One timer per partition (the earliest
-/// customer review due), never one per customer: the per-customer timers live in Redis (a sorted set).
+/// customer timer due: a review day or an alert's wake), never one per customer: the per-customer timers live in
+/// Redis (a sorted set).
 /// </summary>
 internal sealed class EventTimeClock : IDisposable
 {
     private readonly HistoricalScheduler _scheduler = new(DateTimeOffset.MinValue);
     private IDisposable? _timer;
-    private int? _timerDay;
-    private int _day = int.MinValue;
+    private long _timerAtMs = long.MaxValue;
+    private long _nowMs = long.MinValue;
 
-    /// <summary>Moves event time forward to the start of <paramref name="day"/> (never back), firing the timers it
-    /// passes; a bare comparison when the day has not changed, as it is called for every record.</summary>
-    public void AdvanceTo(int day)
+    /// <summary>Moves event time forward to <paramref name="unixMs"/> (never back), firing the timer if it passes it;
+    /// a bare comparison otherwise, as it is called for every record.</summary>
+    public void AdvanceTo(long unixMs)
     {
-        if (day <= _day) return;
-        _day = day;
-        _scheduler.AdvanceTo(StartOf(day));
+        if (unixMs <= _nowMs) return;
+        _nowMs = unixMs;
+        if (unixMs >= _timerAtMs) _scheduler.AdvanceTo(DateTimeOffset.FromUnixTimeMilliseconds(unixMs));
     }
 
-    /// <summary>Runs <paramref name="action"/> once when event time reaches the start of <paramref name="day"/>,
-    /// replacing any later timer; immediately if it already has.</summary>
-    public void WakeAt(int day, Action action)
+    /// <summary>Runs <paramref name="action"/> once when event time reaches <paramref name="unixMs"/>, replacing any
+    /// later timer; immediately if it already has.</summary>
+    public void WakeAt(long unixMs, Action action)
     {
-        if (_timerDay <= day) return;
-        var at = StartOf(day);
-        if (at <= _scheduler.Now)
+        if (_timerAtMs <= unixMs) return;
+        if (unixMs <= _nowMs)
         {
             action();
             return;
         }
         _timer?.Dispose();
-        _timerDay = day;
-        _timer = Observable.Timer(at, _scheduler).Subscribe(_ =>
+        _timerAtMs = unixMs;
+        // The scheduler stands where the last timer left it: bring it to now, so the new timer's time is ahead of it.
+        if (_nowMs > long.MinValue) _scheduler.AdvanceTo(DateTimeOffset.FromUnixTimeMilliseconds(_nowMs));
+        _timer = Observable.Timer(DateTimeOffset.FromUnixTimeMilliseconds(unixMs), _scheduler).Subscribe(_ =>
         {
-            _timerDay = null;
+            _timerAtMs = long.MaxValue;
             action();
         });
     }
 
-    /// <summary>Forgets the pending timer (its reviews were fetched by other means).</summary>
+    /// <summary>Forgets the pending timer (its customers were fetched by other means).</summary>
     public void Cancel()
     {
         _timer?.Dispose();
         _timer = null;
-        _timerDay = null;
+        _timerAtMs = long.MaxValue;
     }
 
     public void Dispose() => _timer?.Dispose();
-
-    private static DateTimeOffset StartOf(int day) => new(EpochDays.ToDate(day).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 }

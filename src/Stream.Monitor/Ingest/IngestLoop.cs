@@ -194,6 +194,7 @@ internal sealed class IngestLoop
         flight.WaitCompleted();
         _reporter.Changes(flight.Changes);
         var committedAt = _batching.Now;
+        _reporter.Alerts(flight.Alerts, committedAt);
         var assignment = _consumer!.Assignment;
         foreach (var (batch, write) in flight.Writes)
         {

@@ -17,7 +17,7 @@ namespace Stream.Monitor.Ingest;
 /// The report stage, and every other word the ingest path says: metrics, the status that health checks and the
 /// console read, and the log. Labels and messages name topics and partitions, never customers.
 /// </summary>
-public sealed class IngestReporter(IngestMetrics metrics, IngestStatus status, IOptions<KafkaOptions> kafka, ILogger<IngestReporter> logger)
+public sealed class IngestReporter(IngestMetrics metrics, AlertTelemetry alerts, IngestStatus status, IOptions<KafkaOptions> kafka, ILogger<IngestReporter> logger)
 {
     private readonly StreamTopics _topics = kafka.Value.Topics;
 
@@ -84,6 +84,13 @@ public sealed class IngestReporter(IngestMetrics metrics, IngestStatus status, I
     {
         metrics.RecordChanges(changes);
         status.RecordChanges(changes.Count);
+    }
+
+    internal void Alerts(IReadOnlyList<Alerts.RaisedAlert> raised, DateTimeOffset at)
+    {
+        if (raised.Count == 0) return;
+        alerts.Record(raised, at);
+        status.RecordAlerts(raised.Count);
     }
 
     /// <summary>A partition's batch is committed: its counts become metrics, its offsets Kafka's (for lag tooling) and its lag a gauge.</summary>

@@ -21,6 +21,8 @@ internal static class IngestServiceExtensions
         });
         services.AddSingleton(sp => new StatusChangePublisher(sp.GetRequiredService<DeliveryTracker>(),
             sp.GetRequiredService<IOptions<KafkaOptions>>().Value.Topics.Changes));
+        services.AddSingleton(sp => new AlertPublisher(sp.GetRequiredService<DeliveryTracker>(),
+            sp.GetRequiredService<IOptions<KafkaOptions>>().Value.Topics.Alerts));
         services.AddSingleton(sp => new PartitionWriteEncoder(sp.GetRequiredService<RedisKeys>()));
 
         services.AddSingleton<CustomerLoader>();

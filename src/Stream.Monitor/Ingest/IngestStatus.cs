@@ -8,6 +8,7 @@ public sealed class IngestStatus
     private long _rejected;
     private long _reviews;
     private long _changes;
+    private long _alerts;
     private long _firstRecordTimestamp;
 
     public bool Running { get; private set; }
@@ -34,6 +35,9 @@ public sealed class IngestStatus
     public long ReviewsCommitted => Interlocked.Read(ref _reviews);
     public long ChangesPublished => Interlocked.Read(ref _changes);
 
+    /// <summary>Alerts (fired and resolved) published by committed flushes.</summary>
+    public long AlertsPublished => Interlocked.Read(ref _alerts);
+
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, int> _failing = new();
 
     /// <summary>Partition numbers whose last writes failed, with how many failed in a row; a commit clears one.</summary>
@@ -49,6 +53,8 @@ public sealed class IngestStatus
     internal void RecordReviews(long reviews) => Interlocked.Add(ref _reviews, reviews);
 
     internal void RecordChanges(long changes) => Interlocked.Add(ref _changes, changes);
+
+    internal void RecordAlerts(long alerts) => Interlocked.Add(ref _alerts, alerts);
 
     internal void RecordCommit(long events, long rejected, DateTimeOffset at)
     {

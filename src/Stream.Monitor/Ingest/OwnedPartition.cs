@@ -18,11 +18,16 @@ internal sealed class OwnedPartition
     private readonly Dictionary<string, long> _encodedNext = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PartitionWatermark> _watermarks = new(StringComparer.Ordinal);
     private readonly Action _markReviewsDue;
+    private DateTimeOffset _wallNow;
 
     public OwnedPartition(PartitionClaim claim, IngestOptions options, DateTimeOffset wallNow)
     {
         _options = options;
-        _markReviewsDue = () => ReviewsDue = true;
+        _markReviewsDue = () =>
+        {
+            ReviewsDue = true;
+            DueSince ??= _wallNow;
+        };
         Number = claim.Partition;
         Epoch = claim.Epoch;
         foreach (var (topic, next) in claim.NextOffsets) _committedNext[topic] = _encodedNext[topic] = next;
@@ -43,14 +48,20 @@ internal sealed class OwnedPartition
     /// <summary>Event time as the review timers see it (an Rx virtual-time scheduler; see <see cref="EventTimeClock"/>).</summary>
     public EventTimeClock Clock { get; } = new();
 
-    /// <summary>Reviews may be due in Redis: the next flush fetches them. True after a claim, so the first flush finds what is pending.</summary>
+    /// <summary>Timers may be due in Redis: the next flush fetches them. True after a claim, so the first flush finds what is pending.</summary>
     public bool ReviewsDue { get; private set; } = true;
 
-    /// <summary>Reviews may be due and event time is known, so the next flush can fetch them.</summary>
-    public bool CanFetchReviews => ReviewsDue && EventDay is not null;
+    /// <summary>When (wall clock) the watermark passed the earliest timer not yet fetched: timer lateness is measured from it.</summary>
+    public DateTimeOffset? DueSince { get; private set; }
 
-    /// <summary>The partition's event-time day: the earliest of its topics' watermarks; null before any event.</summary>
-    public int? EventDay
+    /// <summary>The <see cref="DueSince"/> of the timers fetched last.</summary>
+    public DateTimeOffset? FetchedDueSince { get; private set; }
+
+    /// <summary>Timers may be due and event time is known, so the next flush can fetch them.</summary>
+    public bool CanFetchReviews => ReviewsDue && EventTimeMs is not null;
+
+    /// <summary>The partition's event time: the earliest of its topics' watermarks, Unix ms; null before any event.</summary>
+    public long? EventTimeMs
     {
         get
         {
@@ -59,9 +70,12 @@ internal sealed class OwnedPartition
             {
                 if (wm.Current != DateTimeOffset.MinValue && wm.Current < earliest) earliest = wm.Current;
             }
-            return earliest == DateTimeOffset.MaxValue ? null : PurchaseDays.DayNumber(earliest.ToUnixTimeMilliseconds());
+            return earliest == DateTimeOffset.MaxValue ? null : earliest.ToUnixTimeMilliseconds();
         }
     }
+
+    /// <summary>The partition's event-time day (<see cref="EventTimeMs"/>'s); null before any event.</summary>
+    public int? EventDay => EventTimeMs is { } ms ? PurchaseDays.DayNumber(ms) : null;
 
     /// <summary>Watermarks by topic (Unix ms), for those that have one.</summary>
     public IEnumerable<KeyValuePair<string, long>> WatermarksMs =>
@@ -74,23 +88,26 @@ internal sealed class OwnedPartition
     public IEnumerable<(string Topic, DateTimeOffset Watermark)> AdvanceIdle(DateTimeOffset wallNow)
     {
         foreach (var wm in _watermarks.Values) wm.AdvanceIfIdle(wallNow);
-        AdvanceClock();
+        AdvanceClock(wallNow);
         return _watermarks.Where(w => w.Value.Current != DateTimeOffset.MinValue).Select(w => (w.Key, w.Value.Current)).ToList();
     }
 
-    /// <summary>Moves the event-time clock to the watermark's day, firing the review timer if it passes it.</summary>
-    public void AdvanceClock()
+    /// <summary>Moves the event-time clock to the watermark, firing the partition's timer if it passes it.</summary>
+    public void AdvanceClock(DateTimeOffset wallNow)
     {
-        if (EventDay is { } day) Clock.AdvanceTo(day);
+        _wallNow = wallNow;
+        if (EventTimeMs is { } ms) Clock.AdvanceTo(ms);
     }
 
-    /// <summary>Sets the timer for the earliest review known to be pending.</summary>
-    public void NoteDue(int day) => Clock.WakeAt(day, _markReviewsDue);
+    /// <summary>Sets the timer for the earliest customer timer known to be pending, in epoch days (fractional: alert timers fall within days).</summary>
+    public void NoteDue(double days) => Clock.WakeAt((long)Math.Ceiling(days * Core.Alerts.AlertEvaluator.DayMs), _markReviewsDue);
 
-    /// <summary>Due reviews were fetched: <paramref name="more"/> left for the next flush, and the earliest later one.</summary>
-    public void ReviewsFetched(bool more, int? nextAfter)
+    /// <summary>Due timers were fetched: <paramref name="more"/> left for the next flush, and the earliest later one.</summary>
+    public void ReviewsFetched(bool more, double? nextAfter)
     {
         ReviewsDue = more;
+        FetchedDueSince = DueSince;
+        if (!more) DueSince = null;
         Clock.Cancel();
         if (nextAfter is { } next) NoteDue(next);
     }

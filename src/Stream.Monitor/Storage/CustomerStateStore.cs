@@ -60,7 +60,7 @@ public sealed class CustomerStateStore(IConnectionMultiplexer redis, RedisKeys k
     /// </summary>
     /// <remarks>
     /// A transaction: WATCH the partition's epoch and progress, check them, then MULTI, HSET the progress, MSET
-    /// the states, ZADD the timers, EXEC, which writes nothing if another client changed a watched key after the
+    /// the states, ZADD the timers, HSET/HDEL the open alerts, EXEC, which writes nothing if another client changed a watched key after the
     /// checks. All keys share the partition's hash tag, so this also runs on Redis Cluster. StackExchange.Redis
     /// sends the checks and waits for their replies before MULTI, holding the connection's writer for that round
     /// trip. A Lua script did the same in one round trip, but spent most of its time taking each state in as a
@@ -80,15 +80,18 @@ public sealed class CustomerStateStore(IConnectionMultiplexer redis, RedisKeys k
             var field = RedisKeys.OffsetField(topic);
             transaction.AddCondition(offset is { } o ? Condition.HashEqual(offsetsKey, field, Text(o)) : Condition.HashNotExists(offsetsKey, field));
         }
-        var writes = new List<Task>(3);
+        var writes = new List<Task>(5);
         if (progress.Length > 0) writes.Add(transaction.HashSetAsync(offsetsKey, progress));
         if (states.Length > 0) writes.Add(transaction.StringSetAsync(states));
         if (due.Count > 0)
         {
             var timers = new SortedSetEntry[due.Count];
-            for (var i = 0; i < timers.Length; i++) timers[i] = new SortedSetEntry(due[i].CustomerId, due[i].Day);
+            for (var i = 0; i < timers.Length; i++) timers[i] = new SortedSetEntry(due[i].CustomerId, due[i].Days);
             writes.Add(transaction.SortedSetAddAsync(Keys.Due(partition), timers));
         }
+        // Fired alerts are listed until they resolve (set before removing: one may fire and resolve in one batch).
+        if (write.OpenedAlerts.Length > 0) writes.Add(transaction.HashSetAsync(Keys.OpenAlerts(partition), write.OpenedAlerts));
+        if (write.ClosedAlerts.Length > 0) writes.Add(transaction.HashDeleteAsync(Keys.OpenAlerts(partition), write.ClosedAlerts));
         bool committed;
         try
         {
@@ -107,18 +110,18 @@ public sealed class CustomerStateStore(IConnectionMultiplexer redis, RedisKeys k
     private static RedisValue Text(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// Up to <paramref name="limit"/> customers of a partition whose review is due on or before <paramref name="throughDay"/>,
-    /// and the earliest review day after it (null if none).
+    /// Up to <paramref name="limit"/> customers of a partition whose timer is due on or before <paramref name="throughDays"/>
+    /// (epoch days, fractional), and the earliest timer after it (null if none).
     /// </summary>
-    public async Task<(IReadOnlyList<string> Due, bool More, int? NextAfter)> FetchDueAsync(int partition, int throughDay, int limit)
+    public async Task<(IReadOnlyList<string> Due, bool More, double? NextAfter)> FetchDueAsync(int partition, double throughDays, int limit)
     {
         var db = Db;
-        var dueTask = db.SortedSetRangeByScoreAsync(Keys.Due(partition), double.NegativeInfinity, throughDay, take: limit + 1);
-        var nextTask = db.SortedSetRangeByScoreWithScoresAsync(Keys.Due(partition), throughDay, double.PositiveInfinity, Exclude.Start, take: 1);
+        var dueTask = db.SortedSetRangeByScoreAsync(Keys.Due(partition), double.NegativeInfinity, throughDays, take: limit + 1);
+        var nextTask = db.SortedSetRangeByScoreWithScoresAsync(Keys.Due(partition), throughDays, double.PositiveInfinity, Exclude.Start, take: 1);
         var due = await dueTask;
         var next = await nextTask;
         var ids = due.Take(limit).Select(v => (string)v!).ToList();
-        return (ids, due.Length > limit, next.Length > 0 ? (int)next[0].Score : null);
+        return (ids, due.Length > limit, next.Length > 0 ? next[0].Score : null);
     }
 
     /// <summary>Finds one customer's state, and the partition holding it, by asking every partition (the API's read path).</summary>
@@ -132,6 +135,14 @@ public sealed class CustomerStateStore(IConnectionMultiplexer redis, RedisKeys k
             if (!values[p].IsNull) return (p, CustomerStateCodec.Decode((byte[])values[p]!));
         }
         return null;
+    }
+
+    /// <summary>The open (fired, not resolved) alerts of every partition, as the JSON they were published as.</summary>
+    public async Task<IReadOnlyList<byte[]>> OpenAlertsAsync(int partitions)
+    {
+        var db = Db;
+        var all = await Task.WhenAll(Enumerable.Range(0, partitions).Select(p => db.HashValuesAsync(Keys.OpenAlerts(p))));
+        return [.. all.SelectMany(values => values).Select(v => (byte[])v!)];
     }
 
     /// <summary>The partition's event-time progress: the greatest of its topics' stored watermarks.</summary>

@@ -18,7 +18,8 @@ public sealed class PartitionWriteEncoder(RedisKeys keys)
 
     public PartitionWrite Encode(int partition, long epoch, IReadOnlyDictionary<string, long?> expectedOffsets,
         IReadOnlyList<(RedisKey Key, CustomerState State)> states, IReadOnlyDictionary<string, long> nextOffsets,
-        IEnumerable<KeyValuePair<string, long>> watermarksMs, IReadOnlyList<(string CustomerId, int Day)> timers)
+        IEnumerable<KeyValuePair<string, long>> watermarksMs, IReadOnlyList<(string CustomerId, double Days)> timers,
+        IReadOnlyList<(string AlertId, byte[]? FiredJson)>? alerts = null)
     {
         var encoded = new KeyValuePair<RedisKey, RedisValue>[states.Count];
         var rented = new List<byte[]>();
@@ -41,7 +42,14 @@ public sealed class PartitionWriteEncoder(RedisKeys keys)
         var progress = new List<HashEntry>(nextOffsets.Count + 3);
         foreach (var (topic, next) in nextOffsets) progress.Add(new HashEntry(RedisKeys.OffsetField(topic), next));
         foreach (var (topic, ms) in watermarksMs) progress.Add(new HashEntry(RedisKeys.WatermarkField(topic), ms));
-        return new PartitionWrite(partition, epoch, expectedOffsets, encoded, rented, [.. progress], timers);
+        HashEntry[] opened = [];
+        RedisValue[] closed = [];
+        if (alerts is { Count: > 0 })
+        {
+            opened = [.. alerts.Where(a => a.FiredJson is not null).Select(a => new HashEntry(a.AlertId, a.FiredJson))];
+            closed = [.. alerts.Where(a => a.FiredJson is null).Select(a => (RedisValue)a.AlertId)];
+        }
+        return new PartitionWrite(partition, epoch, expectedOffsets, encoded, rented, [.. progress], timers, opened, closed);
     }
 
     /// <summary>

@@ -10,7 +10,9 @@ namespace Stream.Monitor.Storage;
 /// <item><c>{prefix}:{pN}:c:{customerId}</c> — string, the binary customer state (CustomerStateCodec).</item>
 /// <item><c>{prefix}:{pN}:offsets</c> — hash: <c>{topic}</c> → next offset to read; <c>wm:{topic}</c> → watermark (Unix ms).</item>
 /// <item><c>{prefix}:{pN}:epoch</c> — integer, incremented by each owner on assignment; writes are fenced on it.</item>
-/// <item><c>{prefix}:{pN}:due</c> — sorted set: customer id → next review day, the partition's event-time timers.</item>
+/// <item><c>{prefix}:{pN}:due</c> — sorted set: customer id → when its timer fires (the next review day, or earlier an
+/// alert's wake, in epoch days, fractional), the partition's event-time timers.</item>
+/// <item><c>{prefix}:{pN}:alerts</c> — hash: alert id → the fired alert (JSON), while it is open.</item>
 /// <item><c>{prefix}:{models}:…</c> — versioned population models (ModelStore).</item>
 /// </list>
 /// </summary>
@@ -38,8 +40,11 @@ public sealed class RedisKeys(string prefix)
 
     public RedisKey Epoch(int partition) => $"{Prefix}:{{p{partition}}}:epoch";
 
-    /// <summary>Sorted set: customer id → next review day (epoch day), the partition's event-time timers.</summary>
+    /// <summary>Sorted set: customer id → when its timer fires (epoch days, fractional), the partition's event-time timers.</summary>
     public RedisKey Due(int partition) => $"{Prefix}:{{p{partition}}}:due";
+
+    /// <summary>Hash: alert id → the fired alert (JSON), while it is open.</summary>
+    public RedisKey OpenAlerts(int partition) => $"{Prefix}:{{p{partition}}}:alerts";
 
     public RedisKey ModelSequence => $"{Prefix}:{{models}}:seq";
 

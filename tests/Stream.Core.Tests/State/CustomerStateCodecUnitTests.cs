@@ -35,6 +35,24 @@ public sealed class CustomerStateCodecUnitTests
         Assert.True(bytes.Length <= 512, $"{bytes.Length} bytes");
     }
 
+    [Fact]
+    public void Alert_episodes_and_the_alert_timer_survive_encoding_including_times_before_the_last_event()
+    {
+        var s = new CustomerState();
+        for (var i = 0; i < 10; i++) s.Apply(Event(i, i, i * 60, 500));
+        var last = s.LastEventAtMs;
+        s.Alerts.Set("b-rule", new Stream.Core.Alerts.AlertEpisode("b-rule", Stream.Core.Alerts.AlertPhase.Cooling, last - 5_000, last - 5_000, last - 10, last));
+        s.Alerts.Set("a-rule", new Stream.Core.Alerts.AlertEpisode("a-rule", Stream.Core.Alerts.AlertPhase.Pending, last, 0, 0, 0));
+        s.Alerts.WakeAtMs = last + 86_400_000;
+
+        var decoded = CustomerStateCodec.Decode(CustomerStateCodec.Encode(s));
+
+        Assert.Equal(s.Alerts.Episodes, decoded.Alerts.Episodes);
+        Assert.Equal(["a-rule", "b-rule"], decoded.Alerts.Episodes.Select(e => e.RuleId));
+        Assert.Equal(last + 86_400_000, decoded.Alerts.WakeAtMs);
+        Assert.Equal(CustomerStateCodec.Encode(s), CustomerStateCodec.Encode(decoded));
+    }
+
     /// <summary>
     /// States already in Redis must read and write back unchanged whatever the in-memory layout: these bytes
     /// are what the build before the packed window buckets wrote for this state.
@@ -44,13 +62,16 @@ public sealed class CustomerStateCodecUnitTests
     {
         var s = new CustomerState();
         for (var i = 0; i < 40; i++) s.Apply(Event(i, i, i * 997 % 100_000 * 30, i * 131));
-        const string Stored = "0680A0D5EDEE66C0FBC5DD840228FF4C020202020202020BE081D3020288FC370DF4BF02EC050BD8CC01080100000000"
+        const string Stored = "0780A0D5EDEE66C0FBC5DD840228FF4C020202020202020BE081D3020288FC370DF4BF02EC050BD8CC01080100000000"
             + "000040000000000000002000000000000000080000000000000000000000000000000100000000000040000000000000"
             + "0010000000000000000400010008020C0008020C0302B8953B0608020C0302B0AF360608020C0302A8C9310408020C03"
             + "02A0E32C0608020C0498FD270608020C0302909723010142178452E1B49EF20001D188DB015F4691966B6524020001A9"
-            + "C46D2584A734FE6D9FE5000B030D7075626C69632D736563746F72A0825A80B1BBAF0D2584A734FE6D9FE500";
+            + "C46D2584A734FE6D9FE5000B030D7075626C69632D736563746F72A0825A80B1BBAF0D2584A734FE6D9FE5000000";
         Assert.Equal(Stored, Convert.ToHexString(CustomerStateCodec.Encode(s)));
         Assert.Equal(Stored, Convert.ToHexString(CustomerStateCodec.Encode(CustomerStateCodec.Decode(Convert.FromHexString(Stored)))));
+        // Format 6 is format 7 without alerts: it reads as no episodes and no alert timer.
+        var storedV6 = "06" + Stored[2..^4];
+        Assert.Equal(Stored, Convert.ToHexString(CustomerStateCodec.Encode(CustomerStateCodec.Decode(Convert.FromHexString(storedV6)))));
     }
 
     /// <summary>Format 5 (and 4 and 3 before it) kept the last 8 fingerprints per contract without times.</summary>

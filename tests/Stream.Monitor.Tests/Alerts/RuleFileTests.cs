@@ -38,6 +38,7 @@ public sealed class RuleFileTests(Xunit.Abstractions.ITestOutputHelper output)
     [InlineData("threshold: 0.5\n", "threshold: lots\n", "rule 'engagement-drop': threshold (line 13, column 16): ")]
     [InlineData("recover: 0.8", "recover: 0.2", "rule 'engagement-drop': recover 0.2 for default is on the firing side of its threshold 0.5")]
     [InlineData("- id: spend-drop", "- id: engagement-drop", "rule 'engagement-drop': id is used by another rule")]
+    [InlineData("- id: spend-drop", "- id: Spend Drop!", "rule 'Spend Drop!': id must be 1 to 64 lowercase letters")]
     [InlineData("for: 3d", "for: three days", "rule 'engagement-drop': for 'three days' is not a duration")]
     [InlineData("tier_thresholds: { premium: 0.7, growth: 0.6, marginal: 0.3 }", "tier_thresholds: { platinum: 0.9 }", "rule 'engagement-drop': tier_thresholds.platinum is not a tier")]
     [InlineData("event: complaint", "event: complain", "rule 'complaint-burst': event 'complain' is not one of")]

@@ -23,6 +23,7 @@ public sealed class StreamTestBed : IDisposable
         foreach (var topic in Topics.Inputs) Kafka.CreateTopic(topic, partitions);
         Kafka.CreateTopic(Topics.DeadLetter, 1);
         Kafka.CreateTopic(Topics.Changes, 1);
+        Kafka.CreateTopic(Topics.Alerts, 1);
         Redis = new RedisServer(redisCluster);
         Keys = new RedisKeys(KeyPrefix);
     }
@@ -188,6 +189,7 @@ public sealed class StreamTestBed : IDisposable
     {
         var state = CustomerStateCodec.Decode(stored);
         state.Review = default;
+        state.Alerts.Forget();
         return CustomerStateCodec.Encode(state);
     }
 

@@ -1,4 +1,5 @@
 using Stream.Core.Scoring;
+using Stream.Monitor.Alerts;
 using Stream.Monitor.Storage;
 using Stream.Monitor.Telemetry;
 
@@ -13,8 +14,8 @@ internal sealed class BatchCommitter(CustomerStateStore store, PartitionWriteEnc
 {
     private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(30);
 
-    public Flight Commit(IReadOnlyList<EncodedBatch> batches, IReadOnlyList<StatusChange> changes, Task delivered) =>
-        new([.. batches.Select(b => new PendingWrite(b, TimedCommit(b.Write, delivered)))], changes);
+    public Flight Commit(IReadOnlyList<EncodedBatch> batches, IReadOnlyList<StatusChange> changes, IReadOnlyList<RaisedAlert> alerts, Task delivered) =>
+        new([.. batches.Select(b => new PendingWrite(b, TimedCommit(b.Write, delivered)))], changes, alerts);
 
     private async Task<CommitOutcome> TimedCommit(PartitionWrite write, Task delivered)
     {

@@ -6,7 +6,7 @@ namespace Stream.Monitor.Ingest.Flush;
 
 /// <summary>
 /// The encode stage: turns a reviewed batch into its Redis write (<see cref="PartitionWriteEncoder"/>): the states
-/// of the customers it changed, the offsets it reaches, the watermarks and the moved timers, fenced on the
+/// of the customers it changed, the offsets it reaches, the watermarks, the moved timers and the open alerts, fenced on the
 /// partition's epoch and on the progress the previous write left.
 /// </summary>
 internal sealed class BatchEncoder(PartitionWriteEncoder encoder)
@@ -18,7 +18,9 @@ internal sealed class BatchEncoder(PartitionWriteEncoder encoder)
         var states = new (RedisKey, CustomerState)[changed.Count];
         for (var i = 0; i < states.Length; i++) states[i] = (changed[i].StoreKey(encoder.Keys, owner.Number), changed[i].State!);
         var expected = owner.Encoded(batch.Next);
-        var write = encoder.Encode(owner.Number, owner.Epoch, expected, states, batch.Next, owner.WatermarksMs, batch.TimerUpdates);
+        var alerts = batch.Alerts.Count == 0 ? null
+            : batch.Alerts.Select(a => (a.Event.AlertId, a.Event.Transition == Core.Alerts.AlertTransition.Fired ? a.Json : null)).ToList();
+        var write = encoder.Encode(owner.Number, owner.Epoch, expected, states, batch.Next, owner.WatermarksMs, batch.TimerUpdates, alerts);
         owner.Customers.ClearChanged();
         return new EncodedBatch(owner, batch.Next, batch.Counts, write);
     }

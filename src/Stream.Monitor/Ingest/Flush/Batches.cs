@@ -1,5 +1,6 @@
 using Stream.Core.Events;
 using Stream.Core.Scoring;
+using Stream.Monitor.Alerts;
 using Stream.Monitor.Kafka;
 using Stream.Monitor.Storage;
 
@@ -32,9 +33,9 @@ internal sealed record LoadedBatch(TimedBatch Timed);
 /// <summary>Every event of the batch applied; the customers due for review still to review.</summary>
 internal sealed record AppliedBatch(OwnedPartition Owner, IReadOnlyDictionary<string, long> Next, BatchCounts Counts, IReadOnlyList<CustomerEntry> DueForReview);
 
-/// <summary>Reviewed: the status changes found, and the review timers to write (customer, day).</summary>
+/// <summary>Reviewed: the status changes found, the alerts raised, and the customer timers to write (customer, epoch days).</summary>
 internal sealed record ReviewedBatch(OwnedPartition Owner, IReadOnlyDictionary<string, long> Next, BatchCounts Counts,
-    List<StatusChange> Changes, List<(string CustomerId, int Day)> TimerUpdates);
+    List<StatusChange> Changes, List<RaisedAlert> Alerts, List<(string CustomerId, double Days)> TimerUpdates);
 
 /// <summary>The Redis write of a reviewed batch, encoded.</summary>
 internal sealed record EncodedBatch(OwnedPartition Owner, IReadOnlyDictionary<string, long> Next, BatchCounts Counts, PartitionWrite Write);

@@ -1,4 +1,5 @@
 using Stream.Core.Scoring;
+using Stream.Monitor.Alerts;
 using Stream.Monitor.Storage;
 
 namespace Stream.Monitor.Ingest.Flush;
@@ -7,10 +8,10 @@ namespace Stream.Monitor.Ingest.Flush;
 internal sealed record PendingWrite(EncodedBatch Batch, Task<CommitOutcome> Write);
 
 /// <summary>
-/// One flush's writes (one per partition, each sent after the flush's deliveries) and the changes it published.
+/// One flush's writes (one per partition, each sent after the flush's deliveries) and the changes and alerts it published.
 /// Flights are queued by flushes and completed, in order, by the consumer thread.
 /// </summary>
-internal sealed record Flight(PendingWrite[] Writes, IReadOnlyList<StatusChange> Changes)
+internal sealed record Flight(PendingWrite[] Writes, IReadOnlyList<StatusChange> Changes, IReadOnlyList<RaisedAlert> Alerts)
 {
     /// <summary>Asked at every poll while writes are in the air: no enumerator, no allocation.</summary>
     public bool Written => Array.TrueForAll(Writes, w => w.Write.IsCompleted);

@@ -91,13 +91,13 @@ internal sealed class FlushPipeline(
             publisher.Publish(reviewed[i]);
             encoded[i] = encoder.Encode(reviewed[i]);
         });
-        // Dead letters and changes are delivered before the batch that found them commits: at least once, never lost.
+        // Dead letters, changes and alerts are delivered before the batch that found them commits: at least once, never lost.
         var delivered = publisher.Delivered();
         // Each write builds on the offsets the previous flush's wrote, so those finish first; they normally have by
         // now. One that failed makes its partition's write here find Redis without that progress, and the consumer
         // thread starts that partition over.
         _lastFlight?.WaitCompleted();
-        _lastFlight = committer.Commit(encoded, [.. reviewed.SelectMany(r => r.Changes)], delivered);
+        _lastFlight = committer.Commit(encoded, [.. reviewed.SelectMany(r => r.Changes)], [.. reviewed.SelectMany(r => r.Alerts)], delivered);
         _inFlight.Enqueue(_lastFlight);
     }
 

@@ -46,7 +46,7 @@ internal sealed class RecordReader(IOptions<IngestOptions> options, IOptions<Kaf
             if (entry.State is not null) applier.Apply(owner, counts, entry, ev, recordAtMs);
             else waiting.Add(new WaitingEvent(entry, ev, recordAtMs));
         }
-        owner.AdvanceClock();
+        owner.AdvanceClock(wallNow);
         return new ReadBatch(owner, next, counts, waiting);
     }
 }

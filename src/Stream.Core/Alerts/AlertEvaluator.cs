@@ -1,0 +1,117 @@
+using Stream.Core.Analytics;
+using Stream.Core.Events;
+using Stream.Core.Models;
+using Stream.Core.Scoring;
+using Stream.Core.State;
+
+namespace Stream.Core.Alerts;
+
+/// <summary>
+/// Evaluates a rule set for one customer at one moment of event time: reads each rule's condition, applies scope,
+/// silences and inhibitions, steps the rule's episode (<see cref="AlertLifecycle"/>) and sets the customer's alert
+/// timer for the earliest time an episode or an absence must be looked at again. Fired and resolved alerts are
+/// appended to a list. Everything it reads is the state, the status and the time given, so the same events
+/// evaluated at the same times give the same alerts.
+/// </summary>
+public static class AlertEvaluator
+{
+    public const long DayMs = 86_400_000L;
+
+    /// <param name="previous">The status before the review that led here (transitions compare it with <paramref name="current"/>).</param>
+    /// <returns>True when the customer's alert state changed (it must be written).</returns>
+    public static bool Evaluate(AlertRuleSet rules, string customerId, CustomerState state, long atMs, CustomerStatus? previous, CustomerStatus current,
+        PopulationModel? model, AnalyticsOptions options, List<AlertEvent> events)
+    {
+        var alerts = state.Alerts;
+        var changed = false;
+        if (alerts.Episodes.Count > 0)
+        {
+            var before = alerts.Episodes.Count;
+            alerts.RetainRules(rules.Contains);
+            changed = alerts.Episodes.Count != before;
+        }
+        var asOfDay = PurchaseDays.DayNumber(atMs);
+        long? wake = null;
+        foreach (var rule in rules.EvaluationOrder)
+        {
+            var episode = alerts.Find(rule.Id);
+            var reading = InScope(rule.Scope, current, state.Profile)
+                ? AlertConditions.Evaluate(rule, state, asOfDay, previous, current, model, options)
+                : new ConditionReading(true, ConditionState.Clear, null, null, null);
+            if (!reading.Evaluable) continue;
+            var condition = reading.State;
+            if (condition != ConditionState.Clear && Inhibited(rules, rule, current, alerts)) condition = ConditionState.Clear;
+            // A silence mutes new episodes; one already firing carries on and resolves as usual.
+            if (condition == ConditionState.Holds && episode is null && Silenced(rules, rule, customerId, current, atMs)) condition = ConditionState.Between;
+
+            var step = AlertLifecycle.Step(rule, episode, condition, atMs);
+            if (step.Episode != episode && alerts.Set(rule.Id, step.Episode)) changed = true;
+            if (step.Transition != AlertTransition.None && step.Episode is { } e && alerts.Find(rule.Id) is not null)
+            {
+                events.Add(AlertEvent.Of(customerId, rule, e, step.Transition, reading, current, CustomerScores.Of(state, asOfDay, model)));
+            }
+            wake = Earliest(wake, step.WakeAtMs);
+            if (rule.Kind == AlertRuleKind.Absence && condition == ConditionState.Clear) wake = Earliest(wake, AbsenceStarts(reading, asOfDay));
+        }
+
+        // An armed timer earlier than needed stays (it fires, finds nothing, and is set again), so a busy customer's
+        // timer does not move with every event.
+        var armed = alerts.WakeAtMs;
+        var next = armed > atMs && (wake is null || armed <= wake) ? armed : wake ?? 0;
+        if (next != armed)
+        {
+            alerts.WakeAtMs = next;
+            changed = true;
+        }
+        return changed;
+    }
+
+    /// <summary>When the customer's partition timer must fire: the earlier of the review day and the alert timer, in epoch days (fractional).</summary>
+    public static double? TimerDays(CustomerState state)
+    {
+        double? review = state.Review.Exists ? state.Review.TimerDay : null;
+        double? alert = state.Alerts.WakeAtMs != 0 ? state.Alerts.WakeAtMs / (double)DayMs : null;
+        return review is { } r && alert is { } a ? Math.Min(r, a) : review ?? alert;
+    }
+
+    public static bool InScope(AlertScope scope, CustomerStatus status, CustomerProfile? profile) =>
+        (scope.Tiers.Count == 0 || status.Tier is { } tier && scope.Tiers.Contains(tier))
+        && (scope.Segments.Count == 0 || status.Segment is { } segment && scope.Segments.Contains(segment))
+        && (scope.Stages.Count == 0 || scope.Stages.Contains(status.Stage))
+        && (scope.CustomerTypes.Count == 0 || scope.CustomerTypes.Contains(profile?.CustomerType ?? CustomerType.Unknown))
+        && (scope.Regions.Count == 0 || profile?.Region is { } region && scope.Regions.Contains(region));
+
+    private static bool Inhibited(AlertRuleSet rules, AlertRule rule, CustomerStatus status, CustomerAlerts alerts)
+    {
+        foreach (var i in rules.Inhibitions)
+        {
+            if (i.TargetRuleId != rule.Id) continue;
+            if (i.SourceStage is { } stage && status.Stage == stage) return true;
+            if (i.SourceRuleId is { } source && alerts.Find(source) is { Phase: AlertPhase.Firing }) return true;
+        }
+        return false;
+    }
+
+    private static bool Silenced(AlertRuleSet rules, AlertRule rule, string customerId, CustomerStatus status, long atMs)
+    {
+        foreach (var s in rules.Silences)
+        {
+            if (s.Until.ToUnixTimeMilliseconds() > atMs
+                && (s.RuleId is null || s.RuleId == rule.Id)
+                && (s.Tier is null || s.Tier == status.Tier)
+                && (s.Segment is null || s.Segment == status.Segment)
+                && (s.CustomerId is null || s.CustomerId == customerId)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>The start of the first day an absence condition read as clear would hold, if the customer stays silent.</summary>
+    private static long? AbsenceStarts(ConditionReading reading, int asOfDay)
+    {
+        if (reading.Value is not { } silent || reading.Threshold is not { } limit) return null;
+        var lastDay = asOfDay - (long)silent;
+        return (lastDay + (long)Math.Floor(limit) + 1) * DayMs;
+    }
+
+    private static long? Earliest(long? a, long? b) => a is { } x && b is { } y ? Math.Min(x, y) : a ?? b;
+}

@@ -1,0 +1,12 @@
+using Stream.Core.Alerts;
+
+namespace Stream.Monitor.Alerts;
+
+/// <summary>
+/// An alert a batch raised, serialized once for the topic and the open-alerts list. <see cref="DueSince"/>: raised by
+/// an event-time timer, not by events, whose partition's watermark passed a due time at that wall-clock moment.
+/// </summary>
+public sealed record RaisedAlert(AlertEvent Event, byte[] Json, DateTimeOffset? DueSince)
+{
+    public static RaisedAlert Of(AlertEvent alert, DateTimeOffset? dueSince) => new(alert, AlertEventWriter.Serialize(alert), dueSince);
+}
