@@ -10,9 +10,10 @@ namespace Stream.Core.Alerts;
 /// <summary>
 /// What a rule's condition found for a customer: where it stands, and the evidence an alert carries (the value
 /// read, the threshold that applied to the customer's tier, the window in days). <see cref="Evaluable"/> is false
-/// for a rule the state cannot answer yet (see <see cref="AlertConditions.Evaluate"/>).
+/// for a rule the state cannot answer (see <see cref="AlertConditions.Evaluate"/>). <see cref="HoldsFromDay"/>: a
+/// condition that does not hold now will hold from that day if no event comes (absence, an invoice falling due).
 /// </summary>
-public readonly record struct ConditionReading(bool Evaluable, ConditionState State, double? Value, double? Threshold, int? WindowDays)
+public readonly record struct ConditionReading(bool Evaluable, ConditionState State, double? Value, double? Threshold, int? WindowDays, int? HoldsFromDay = null)
 {
     public static readonly ConditionReading NotEvaluable = new(false, ConditionState.Clear, null, null, null);
 }
@@ -20,11 +21,13 @@ public readonly record struct ConditionReading(bool Evaluable, ConditionState St
 /// <summary>Evaluates rule conditions against a customer's state and status as of an event-time day.</summary>
 public static class AlertConditions
 {
+    /// <summary>The events a count rule can count: the windows count these, not single interaction types.</summary>
+    public static readonly IReadOnlySet<EventType> CountableEvents = new HashSet<EventType> { EventType.Complaint, EventType.Purchase, EventType.SurveyResponse };
+
     /// <param name="previous">The status before this review (null: never reviewed); transitions compare it with <paramref name="current"/>.</param>
     /// <remarks>
-    /// Not answered yet, because the state does not keep what they need: overdue payments (open invoices),
-    /// counts of NPS answers at or under a score, and counts of single interaction types (the windows count all
-    /// interactions together).
+    /// Not answered, because the state does not keep what they need: counts of single interaction types (the
+    /// windows count all interactions together). The rule file refuses them.
     /// </remarks>
     public static ConditionReading Evaluate(AlertRule rule, CustomerState state, int asOfDay, CustomerStatus? previous, CustomerStatus current,
         PopulationModel? model, AnalyticsOptions options) => rule.Kind switch
@@ -33,8 +36,26 @@ public static class AlertConditions
         AlertRuleKind.Count => Count(rule, state, asOfDay),
         AlertRuleKind.Transition => Transition(rule, previous, current),
         AlertRuleKind.Absence => Absence(rule, state, asOfDay),
+        AlertRuleKind.OverduePayment => Overdue(rule, state, asOfDay),
         _ => ConditionReading.NotEvaluable,
     };
+
+    /// <summary>Holds while an invoice is unpaid past its due day plus the grace (whole days); the value is the days the oldest is overdue.</summary>
+    private static ConditionReading Overdue(AlertRule rule, CustomerState state, int asOfDay)
+    {
+        var grace = (int)Math.Ceiling(rule.Grace.TotalDays);
+        int? oldest = null;
+        foreach (var due in state.Invoices.OpenDueDays())
+        {
+            if (oldest is null || due < oldest) oldest = due;
+        }
+        if (oldest is not { } o) return new ConditionReading(true, ConditionState.Clear, null, grace, null);
+        // Overdue from the day after the due day plus the grace.
+        var overdueFrom = o + 1 + grace;
+        return asOfDay >= overdueFrom
+            ? new ConditionReading(true, ConditionState.Holds, asOfDay - o, grace, null)
+            : new ConditionReading(true, ConditionState.Clear, asOfDay - o, grace, null, overdueFrom);
+    }
 
     private static ConditionReading Threshold(AlertRule rule, CustomerState state, int asOfDay, ValueTier? tier, PopulationModel? model, AnalyticsOptions options)
     {
@@ -56,6 +77,7 @@ public static class AlertConditions
             EventType.Complaint => WindowCounter.Complaints,
             EventType.Purchase => WindowCounter.Purchases,
             EventType.SurveyResponse when rule.NpsAtMost is null => WindowCounter.NpsAnswers,
+            EventType.SurveyResponse when rule.NpsAtMost == ActivityWindows.DetractorNps => WindowCounter.Detractors,
             _ => null,
         };
         if (counter is not { } c) return ConditionReading.NotEvaluable;
@@ -90,7 +112,9 @@ public static class AlertConditions
             limit = Math.Max(limit, k * (days.LastDay - days.FirstDay) / (double)(days.DistinctDays - 1));
         }
         var silent = asOfDay - last;
-        return new ConditionReading(true, silent > limit ? ConditionState.Holds : ConditionState.Clear, silent, limit, null);
+        return silent > limit
+            ? new ConditionReading(true, ConditionState.Holds, silent, limit, null)
+            : new ConditionReading(true, ConditionState.Clear, silent, limit, null, last + (int)Math.Floor(limit) + 1);
     }
 
     /// <summary>The last day with an interaction, looking back a year through the windows (to the day within the daily ring's 40 days, to the week beyond); null if none.</summary>

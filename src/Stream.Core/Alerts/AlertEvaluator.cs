@@ -51,7 +51,7 @@ public static class AlertEvaluator
                 events.Add(AlertEvent.Of(customerId, rule, e, step.Transition, reading, current, CustomerScores.Of(state, asOfDay, model)));
             }
             wake = Earliest(wake, step.WakeAtMs);
-            if (rule.Kind == AlertRuleKind.Absence && condition == ConditionState.Clear) wake = Earliest(wake, AbsenceStarts(reading, asOfDay));
+            if (reading.HoldsFromDay is { } day) wake = Earliest(wake, day * DayMs);
         }
 
         // An armed timer earlier than needed stays (it fires, finds nothing, and is set again), so a busy customer's
@@ -103,14 +103,6 @@ public static class AlertEvaluator
                 && (s.CustomerId is null || s.CustomerId == customerId)) return true;
         }
         return false;
-    }
-
-    /// <summary>The start of the first day an absence condition read as clear would hold, if the customer stays silent.</summary>
-    private static long? AbsenceStarts(ConditionReading reading, int asOfDay)
-    {
-        if (reading.Value is not { } silent || reading.Threshold is not { } limit) return null;
-        var lastDay = asOfDay - (long)silent;
-        return (lastDay + (long)Math.Floor(limit) + 1) * DayMs;
     }
 
     private static long? Earliest(long? a, long? b) => a is { } x && b is { } y ? Math.Min(x, y) : a ?? b;

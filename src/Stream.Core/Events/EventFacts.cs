@@ -6,8 +6,8 @@ namespace Stream.Core.Events;
 /// What customer state takes from one validated event: its fingerprint (for applying re-deliveries once),
 /// customer, time, type, amount in units, and the fields of NPS answers and profiles. The pipeline reads
 /// these straight from a record (<see cref="EventReader.ReadFacts"/>), validating the whole contract but
-/// keeping no object and no strings for what state does not use (event id, order and invoice ids, product
-/// category): that was about a quarter of what the pipeline allocated per event (docs/adr/0005).
+/// keeping no object and no strings for what state does not use (event id and invoice id as fingerprints;
+/// order id, product category): that was about a quarter of what the pipeline allocated per event (docs/adr/0005).
 /// </summary>
 public readonly record struct EventFacts
 {
@@ -20,6 +20,11 @@ public readonly record struct EventFacts
     public long AmountUnits { get; init; }
 
     public int? Nps { get; init; }
+
+    /// <summary>A payment's invoice, as the fingerprint of its invoiceId (0: none); the invoice's due date.</summary>
+    public ulong InvoiceKey { get; init; }
+    public DateOnly? DueDate { get; init; }
+
     public CustomerType? CustomerType { get; init; }
     public string? Industry { get; init; }
     public string? Region { get; init; }
@@ -35,6 +40,8 @@ public readonly record struct EventFacts
         Type = ev.Type,
         AmountUnits = ev.Amount is { } amount ? Money.ToUnits(amount) : 0,
         Nps = ev.Nps,
+        InvoiceKey = ev.InvoiceId is { } invoice ? RecentEventIds.Fingerprint(invoice) : 0,
+        DueDate = ev.DueDate,
         CustomerType = ev.CustomerType,
         Industry = ev.Industry,
         Region = ev.Region,

@@ -229,7 +229,7 @@ public sealed class EventReader(EventLimits limits)
             case Contract.Property.OrderId:
                 return f.FactsOnly ? CheckString(ref r, name, 1, MaxIdLength) : ReadString(ref r, name, 1, MaxIdLength, out f.OrderId);
             case Contract.Property.InvoiceId:
-                return f.FactsOnly ? CheckString(ref r, name, 1, MaxIdLength) : ReadString(ref r, name, 1, MaxIdLength, out f.InvoiceId);
+                return f.FactsOnly ? ReadFingerprint(ref r, name, out f.InvoiceKey) : ReadString(ref r, name, 1, MaxIdLength, out f.InvoiceId);
             case Contract.Property.ProductCategory:
                 return f.FactsOnly ? CheckString(ref r, name, 1, MaxLabelLength) : ReadString(ref r, name, 1, MaxLabelLength, out f.ProductCategory);
             case Contract.Property.Quantity:
@@ -365,7 +365,7 @@ public sealed class EventReader(EventLimits limits)
         return length < min || length > max ? LengthError(name, min, max) : null;
     }
 
-    /// <summary>Checks an eventId like <see cref="ReadString"/> and gives its fingerprint instead of a string.</summary>
+    /// <summary>Checks an id (eventId, invoiceId) like <see cref="ReadString"/> and gives its fingerprint instead of a string.</summary>
     private static string? ReadFingerprint(ref Utf8JsonReader r, string name, out ulong fingerprint)
     {
         fingerprint = 0;
@@ -464,7 +464,7 @@ public sealed class EventReader(EventLimits limits)
         public string ConfiguredCurrency;
         // Read for EventFacts: the event id as its fingerprint, and no strings that state does not keep.
         public bool FactsOnly;
-        public ulong Fingerprint;
+        public ulong Fingerprint, InvoiceKey;
         public string? EventId, CustomerId, Channel, Currency, OrderId, InvoiceId, ProductCategory, Industry, Region;
         public DateTimeOffset? OccurredAt;
         public EventType? Type;
@@ -485,6 +485,8 @@ public sealed class EventReader(EventLimits limits)
             Type = Type!.Value,
             AmountUnits = Amount is { } amount ? Money.ToUnits(amount) : 0,
             Nps = Nps,
+            InvoiceKey = InvoiceKey,
+            DueDate = DueDate,
             CustomerType = CustomerType,
             Industry = Industry,
             Region = Region,

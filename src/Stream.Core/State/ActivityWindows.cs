@@ -18,6 +18,9 @@ public sealed class ActivityWindows
     public BucketRing Daily { get; } = new(DailyLength);
     public BucketRing Weekly { get; } = new(WeeklyLength);
 
+    /// <summary>The highest NPS score that counts as a detractor's (0–6, the NPS definition).</summary>
+    public const int DetractorNps = 6;
+
     public static int WeekOf(int day) => (int)Math.Floor(day / 7.0);
 
     public void Add(int day, WindowCounter counter, long amount)
@@ -44,6 +47,7 @@ public sealed class ActivityWindows
             case EventType.SurveyResponse when ev.Nps is { } nps:
                 Add(day, WindowCounter.NpsSum, nps);
                 Add(day, WindowCounter.NpsAnswers, 1);
+                if (nps <= DetractorNps) Add(day, WindowCounter.Detractors, 1);
                 break;
         }
     }

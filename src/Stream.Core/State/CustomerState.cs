@@ -48,6 +48,9 @@ public sealed class CustomerState
     };
     public CustomerProfile? Profile { get; internal set; }
 
+    /// <summary>Invoices billed and paid, for overdue-payment alerts.</summary>
+    public OpenInvoices Invoices { get; } = new();
+
     /// <summary>
     /// The last review (see Scoring.CustomerReview). Unlike everything above it is not derived from events
     /// alone: it depends on when the watermark reached a review day and which model version was current.
@@ -98,6 +101,7 @@ public sealed class CustomerState
             PurchaseDays.AddSpend(day, ev.AmountUnits);
         }
         Windows.Apply(ev, day);
+        Invoices.Apply(ev);
 
         if (ev.Type == EventType.ProfileUpdated)
         {

@@ -11,10 +11,10 @@ public static class CustomerStateCodec
 {
     public const byte FormatVersion = 7;
 
-    /// <summary>Upper bound of an encoded state, for sizing buffers.</summary>
+    /// <summary>Upper bound of an encoded state, for sizing buffers (a ring bucket has at most 8 counters: its mask is a byte).</summary>
     public const int MaxSize = 1 + 3 * 10 + 3 + EventTypes.Count * 5 + CustomerState.AmountTypes * 10
-        + 3 * 5 + 1 + PurchaseDays.Words * 8 + 3 * (1 + 10 + DedupePolicy.MaxCapacity * (8 + 10)) + 2 * 5 + (ActivityWindows.DailyLength + ActivityWindows.WeeklyLength + 2) * (5 + 1 + 7 * 10) + 1 + 3 * 256 + 3 * 10 + 8 + 3 * 5
-        + 1 + CustomerAlerts.MaxEpisodes * (1 + 255 + 1 + 4 * 10) + 10;
+        + 3 * 5 + 1 + PurchaseDays.Words * 8 + 3 * (1 + 10 + DedupePolicy.MaxCapacity * (8 + 10)) + 2 * 5 + (ActivityWindows.DailyLength + ActivityWindows.WeeklyLength + 2) * (5 + 1 + 8 * 10) + 1 + 3 * 256 + 3 * 10 + 8 + 3 * 5
+        + 1 + CustomerAlerts.MaxEpisodes * (1 + 255 + 1 + 4 * 10) + 10 + 1 + OpenInvoices.Capacity * (1 + 8 + 5);
 
     private static readonly EventKind[] Kinds = Enum.GetValues<EventKind>();
 
@@ -121,6 +121,16 @@ public static class CustomerStateCodec
             w.Signed(Relative(e.ResolvedAtMs, e.StartedAtMs));
         }
         w.Signed(Relative(alerts.WakeAtMs, state.LastEventAtMs));
+
+        // Invoices: flags (1 paid, 2 due day known), the key, the due day.
+        var invoices = state.Invoices.All;
+        w.Byte((byte)invoices.Count);
+        foreach (var v in invoices)
+        {
+            w.Byte((byte)((v.Paid ? 1 : 0) | (v.DueDay is null ? 0 : 2)));
+            w.Fixed64(v.Key);
+            if (v.DueDay is { } due) w.Signed(due);
+        }
         return w.Position;
     }
 
@@ -217,6 +227,13 @@ public static class CustomerStateCodec
                 state.Alerts.Restore(new Alerts.AlertEpisode(rule, phase, started, Absolute(r.Signed(), started), Absolute(r.Signed(), started), Absolute(r.Signed(), started)));
             }
             state.Alerts.WakeAtMs = Absolute(r.Signed(), state.LastEventAtMs);
+            var invoices = r.Byte();
+            for (var i = 0; i < invoices; i++)
+            {
+                var flags = r.Byte();
+                var key = r.Fixed64();
+                state.Invoices.Restore(new Invoice(key, (flags & 2) != 0 ? (int)r.Signed() : null, (flags & 1) != 0));
+            }
         }
         if (!r.AtEnd) throw new FormatException("customer state has trailing bytes");
         return state;

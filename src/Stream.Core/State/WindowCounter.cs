@@ -10,4 +10,6 @@ public enum WindowCounter
     Complaints,
     NpsSum,
     NpsAnswers,
+    /// <summary>NPS answers of <see cref="ActivityWindows.DetractorNps"/> or less.</summary>
+    Detractors,
 }

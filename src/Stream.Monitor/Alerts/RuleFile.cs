@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Stream.Core.Alerts;
+using Stream.Core.State;
 using Stream.Core.Analytics;
 using Stream.Core.Events;
 using Stream.Core.Text;
@@ -129,8 +130,11 @@ public static partial class RuleFile
                 };
             case AlertRuleKind.Count:
                 var ev = Required(r.Event, "event", p, EventNames);
+                if (ev is { } counted && !AlertConditions.CountableEvents.Contains(counted))
+                    p.Add("event", $"'{r.Event}' cannot be counted: the windows count {string.Join(", ", AlertConditions.CountableEvents.Select(e => e.WireName()))}");
                 if (r.AtLeast is not > 0) p.Add("at_least", "must be a whole number of 1 or more");
-                if (r.NpsAtMost is { } nps && (nps < 0 || nps > 10)) p.Add("nps_at_most", "must be between 0 and 10");
+                if (r.NpsAtMost is { } nps && nps != ActivityWindows.DetractorNps)
+                    p.Add("nps_at_most", $"must be {ActivityWindows.DetractorNps}: the windows count detractors (answers 0 to {ActivityWindows.DetractorNps}), not other scores");
                 if (r.NpsAtMost is not null && ev is not EventType.SurveyResponse) p.Add("nps_at_most", "applies only to event survey_response");
                 return rule with { Event = ev, Window = Duration(r.Window, "window", p, required: true) ?? TimeSpan.Zero, AtLeast = r.AtLeast ?? 0, NpsAtMost = r.NpsAtMost };
             case AlertRuleKind.Absence:

@@ -108,12 +108,56 @@ public sealed class AlertConditionsUnitTests
     }
 
     [Fact]
-    public void Rules_the_state_cannot_answer_yet_say_so()
+    public void A_detractor_count_counts_only_answers_of_six_or_less()
     {
-        Assert.False(AlertConditions.Evaluate(Rule(AlertRuleKind.OverduePayment), new CustomerState(), Start, null, Active, null, Options).Evaluable);
         var detractors = Rule(AlertRuleKind.Count) with { Event = EventType.SurveyResponse, NpsAtMost = 6, Window = TimeSpan.FromDays(1), AtLeast = 1 };
-        Assert.False(AlertConditions.Evaluate(detractors, new CustomerState(), Start, null, Active, null, Options).Evaluable);
+        var state = new CustomerState();
+        state.Apply(Survey(Start, 9, "promoter"));
+        Assert.Equal(ConditionState.Clear, AlertConditions.Evaluate(detractors, state, Start, null, Active, null, Options).State);
+        state.Apply(Survey(Start, 6, "detractor"));
+        Assert.Equal((ConditionState.Holds, 1.0), Read(AlertConditions.Evaluate(detractors, state, Start, null, Active, null, Options)));
+        Assert.Equal(ConditionState.Clear, AlertConditions.Evaluate(detractors, state, Start + 1, null, Active, null, Options).State);
     }
+
+    [Fact]
+    public void An_invoice_is_overdue_from_the_day_after_its_due_day_plus_the_grace_until_it_is_paid_in_any_order()
+    {
+        var rule = Rule(AlertRuleKind.OverduePayment) with { Grace = TimeSpan.FromDays(5) };
+        var state = new CustomerState();
+        state.Apply(Payment(EventType.PaymentDue, Start, "inv-1", dueDay: Start + 10));
+        var before = AlertConditions.Evaluate(rule, state, Start + 15, null, Active, null, Options);
+        Assert.Equal((ConditionState.Clear, Start + 16), (before.State, before.HoldsFromDay!.Value));
+        Assert.Equal((ConditionState.Holds, 6.0), Read(AlertConditions.Evaluate(rule, state, Start + 16, null, Active, null, Options)));
+
+        // Another invoice's payment settles nothing; this one's does.
+        state.Apply(Payment(EventType.PaymentReceived, Start + 17, "inv-2"));
+        Assert.Equal(ConditionState.Holds, AlertConditions.Evaluate(rule, state, Start + 17, null, Active, null, Options).State);
+        state.Apply(Payment(EventType.PaymentReceived, Start + 18, "inv-1"));
+        Assert.Equal(ConditionState.Clear, AlertConditions.Evaluate(rule, state, Start + 18, null, Active, null, Options).State);
+
+        // A payment that arrives before its bill (out of order) settles it all the same.
+        var reordered = new CustomerState();
+        reordered.Apply(Payment(EventType.PaymentReceived, Start + 18, "inv-1"));
+        reordered.Apply(Payment(EventType.PaymentDue, Start, "inv-1", dueDay: Start + 10));
+        Assert.Equal(ConditionState.Clear, AlertConditions.Evaluate(rule, reordered, Start + 30, null, Active, null, Options).State);
+    }
+
+    [Fact]
+    public void Counts_of_single_interaction_types_are_not_answered()
+    {
+        var logins = Rule(AlertRuleKind.Count) with { Event = EventType.Login, Window = TimeSpan.FromDays(1), AtLeast = 1 };
+        Assert.False(AlertConditions.Evaluate(logins, new CustomerState(), Start, null, Active, null, Options).Evaluable);
+    }
+
+    private static (ConditionState, double) Read(ConditionReading reading) => (reading.State, reading.Value!.Value);
+
+    private static CustomerEvent Survey(int day, int nps, string id) => AlertTestEvents.On(day, EventType.SurveyResponse, id) with { Nps = nps };
+
+    private static CustomerEvent Payment(EventType type, int day, string invoice, int? dueDay = null) =>
+        AlertTestEvents.On(day, type, $"{type}-{invoice}") with
+        {
+            InvoiceId = invoice, Amount = 10m, Currency = "USD", DueDate = dueDay is { } d ? EpochDays.ToDate(d) : null,
+        };
 
     private static CustomerState Purchases(int n)
     {

@@ -36,10 +36,19 @@ public sealed class CustomerStateCodecUnitTests
     }
 
     [Fact]
-    public void Alert_episodes_and_the_alert_timer_survive_encoding_including_times_before_the_last_event()
+    public void Alert_episodes_the_alert_timer_and_invoices_survive_encoding_including_times_before_the_last_event()
     {
         var s = new CustomerState();
         for (var i = 0; i < 10; i++) s.Apply(Event(i, i, i * 60, 500));
+        CustomerEvent Payment(EventType type, string invoice) => new()
+        {
+            EventId = $"{type}-{invoice}", CustomerId = "c", OccurredAt = T0, Type = type, InvoiceId = invoice, Amount = 5m, Currency = "USD",
+            DueDate = type == EventType.PaymentDue ? new DateOnly(2026, 1, 20) : null,
+        };
+        s.Apply(Payment(EventType.PaymentDue, "open"));
+        s.Apply(Payment(EventType.PaymentDue, "paid"));
+        s.Apply(Payment(EventType.PaymentReceived, "paid"));
+        s.Apply(Payment(EventType.PaymentReceived, "unbilled"));
         var last = s.LastEventAtMs;
         s.Alerts.Set("b-rule", new Stream.Core.Alerts.AlertEpisode("b-rule", Stream.Core.Alerts.AlertPhase.Cooling, last - 5_000, last - 5_000, last - 10, last));
         s.Alerts.Set("a-rule", new Stream.Core.Alerts.AlertEpisode("a-rule", Stream.Core.Alerts.AlertPhase.Pending, last, 0, 0, 0));
@@ -50,6 +59,9 @@ public sealed class CustomerStateCodecUnitTests
         Assert.Equal(s.Alerts.Episodes, decoded.Alerts.Episodes);
         Assert.Equal(["a-rule", "b-rule"], decoded.Alerts.Episodes.Select(e => e.RuleId));
         Assert.Equal(last + 86_400_000, decoded.Alerts.WakeAtMs);
+        Assert.Equal(3, decoded.Invoices.All.Count);
+        Assert.Equal(s.Invoices.All, decoded.Invoices.All);
+        Assert.Equal([Stream.Core.Analytics.EpochDays.Of(new DateOnly(2026, 1, 20))], decoded.Invoices.OpenDueDays());
         Assert.Equal(CustomerStateCodec.Encode(s), CustomerStateCodec.Encode(decoded));
     }
 
@@ -66,11 +78,11 @@ public sealed class CustomerStateCodecUnitTests
             + "000040000000000000002000000000000000080000000000000000000000000000000100000000000040000000000000"
             + "0010000000000000000400010008020C0008020C0302B8953B0608020C0302B0AF360608020C0302A8C9310408020C03"
             + "02A0E32C0608020C0498FD270608020C0302909723010142178452E1B49EF20001D188DB015F4691966B6524020001A9"
-            + "C46D2584A734FE6D9FE5000B030D7075626C69632D736563746F72A0825A80B1BBAF0D2584A734FE6D9FE5000000";
+            + "C46D2584A734FE6D9FE5000B030D7075626C69632D736563746F72A0825A80B1BBAF0D2584A734FE6D9FE500000000";
         Assert.Equal(Stored, Convert.ToHexString(CustomerStateCodec.Encode(s)));
         Assert.Equal(Stored, Convert.ToHexString(CustomerStateCodec.Encode(CustomerStateCodec.Decode(Convert.FromHexString(Stored)))));
-        // Format 6 is format 7 without alerts: it reads as no episodes and no alert timer.
-        var storedV6 = "06" + Stored[2..^4];
+        // Format 6 is format 7 without alerts and invoices: it reads as none of either.
+        var storedV6 = "06" + Stored[2..^6];
         Assert.Equal(Stored, Convert.ToHexString(CustomerStateCodec.Encode(CustomerStateCodec.Decode(Convert.FromHexString(storedV6)))));
     }
 

@@ -42,6 +42,8 @@ public sealed class RuleFileTests(Xunit.Abstractions.ITestOutputHelper output)
     [InlineData("for: 3d", "for: three days", "rule 'engagement-drop': for 'three days' is not a duration")]
     [InlineData("tier_thresholds: { premium: 0.7, growth: 0.6, marginal: 0.3 }", "tier_thresholds: { platinum: 0.9 }", "rule 'engagement-drop': tier_thresholds.platinum is not a tier")]
     [InlineData("event: complaint", "event: complain", "rule 'complaint-burst': event 'complain' is not one of")]
+    [InlineData("event: complaint", "event: login", "rule 'complaint-burst': event 'login' cannot be counted")]
+    [InlineData("nps_at_most: 6", "nps_at_most: 8", "rule 'nps-detractor': nps_at_most must be 6")]
     [InlineData("at_least: 3", "at_least: 0", "rule 'complaint-burst': at_least must be a whole number of 1 or more")]
     [InlineData("to: [at_risk, cant_lose]", "to: [lost]", "rule 'champion-decline': to 'lost' is not one of")]
     [InlineData("    target: spend-drop", "    target: spend-dip", "inhibition #2: target 'spend-dip' is not a rule of this file")]
