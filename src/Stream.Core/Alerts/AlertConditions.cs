@@ -10,10 +10,11 @@ namespace Stream.Core.Alerts;
 /// <summary>
 /// What a rule's condition found for a customer: where it stands, and the evidence an alert carries (the value
 /// read, the threshold that applied to the customer's tier, the window in days). <see cref="Evaluable"/> is false
-/// for a rule the state cannot answer (see <see cref="AlertConditions.Evaluate"/>). <see cref="HoldsFromDay"/>: a
-/// condition that does not hold now will hold from that day if no event comes (absence, an invoice falling due).
+/// for a rule the state cannot answer (see <see cref="AlertConditions.Evaluate"/>). <see cref="ChangesOnDay"/>: the
+/// day the reading changes if no event comes (an absence or an invoice falling due starts to hold; a count's
+/// events leave its window), so the alert timer can be set for it.
 /// </summary>
-public readonly record struct ConditionReading(bool Evaluable, ConditionState State, double? Value, double? Threshold, int? WindowDays, int? HoldsFromDay = null)
+public readonly record struct ConditionReading(bool Evaluable, ConditionState State, double? Value, double? Threshold, int? WindowDays, int? ChangesOnDay = null)
 {
     public static readonly ConditionReading NotEvaluable = new(false, ConditionState.Clear, null, null, null);
 }
@@ -83,7 +84,11 @@ public static class AlertConditions
         if (counter is not { } c) return ConditionReading.NotEvaluable;
         var days = WindowDays(rule.Window);
         var count = state.Windows.Sum(c, asOfDay, days);
-        return new ConditionReading(true, count >= rule.AtLeast ? ConditionState.Holds : ConditionState.Clear, count, rule.AtLeast, days);
+        if (count < rule.AtLeast) return new ConditionReading(true, ConditionState.Clear, count, rule.AtLeast, days);
+        // The first later day on which, without new events, too few are left in the window.
+        var clears = asOfDay + 1;
+        while (clears <= asOfDay + days && state.Windows.Sum(c, clears, days) >= rule.AtLeast) clears++;
+        return new ConditionReading(true, ConditionState.Holds, count, rule.AtLeast, days, clears);
     }
 
     private static ConditionReading Transition(AlertRule rule, CustomerStatus? previous, CustomerStatus current)

@@ -41,8 +41,12 @@ public static class AlertEvaluator
             if (!reading.Evaluable) continue;
             var condition = reading.State;
             if (condition != ConditionState.Clear && Inhibited(rules, rule, current, alerts)) condition = ConditionState.Clear;
-            // A silence mutes new episodes; one already firing carries on and resolves as usual.
-            if (condition == ConditionState.Holds && episode is null && Silenced(rules, rule, customerId, current, atMs)) condition = ConditionState.Between;
+            // A silence mutes new episodes (one already firing carries on and resolves as usual); as it ends, the rule is looked at again.
+            if (condition == ConditionState.Holds && episode is null && SilencedUntil(rules, rule, customerId, current, atMs) is { } until)
+            {
+                condition = ConditionState.Between;
+                wake = Earliest(wake, until);
+            }
 
             var step = AlertLifecycle.Step(rule, episode, condition, atMs);
             if (step.Episode != episode && alerts.Set(rule.Id, step.Episode)) changed = true;
@@ -51,7 +55,7 @@ public static class AlertEvaluator
                 events.Add(AlertEvent.Of(customerId, rule, e, step.Transition, reading, current, CustomerScores.Of(state, asOfDay, model)));
             }
             wake = Earliest(wake, step.WakeAtMs);
-            if (reading.HoldsFromDay is { } day) wake = Earliest(wake, day * DayMs);
+            if (reading.ChangesOnDay is { } day) wake = Earliest(wake, day * DayMs);
         }
 
         // An armed timer earlier than needed stays (it fires, finds nothing, and is set again), so a busy customer's
@@ -92,17 +96,20 @@ public static class AlertEvaluator
         return false;
     }
 
-    private static bool Silenced(AlertRuleSet rules, AlertRule rule, string customerId, CustomerStatus status, long atMs)
+    /// <summary>When the last silence that covers the rule for this customer at this time ends; null if none does.</summary>
+    private static long? SilencedUntil(AlertRuleSet rules, AlertRule rule, string customerId, CustomerStatus status, long atMs)
     {
+        long? until = null;
         foreach (var s in rules.Silences)
         {
-            if (s.Until.ToUnixTimeMilliseconds() > atMs
+            var end = s.Until.ToUnixTimeMilliseconds();
+            if (end > atMs
                 && (s.RuleId is null || s.RuleId == rule.Id)
                 && (s.Tier is null || s.Tier == status.Tier)
                 && (s.Segment is null || s.Segment == status.Segment)
-                && (s.CustomerId is null || s.CustomerId == customerId)) return true;
+                && (s.CustomerId is null || s.CustomerId == customerId)) until = Math.Max(until ?? end, end);
         }
-        return false;
+        return until;
     }
 
     private static long? Earliest(long? a, long? b) => a is { } x && b is { } y ? Math.Min(x, y) : a ?? b;

@@ -57,7 +57,9 @@ public sealed class AlertConditionsUnitTests
         var state = new CustomerState();
         foreach (var day in new[] { 0, 10, 20 }) state.Apply(AlertTestEvents.On(Start + day, EventType.Complaint, $"c{day}"));
 
-        Assert.Equal(ConditionState.Holds, AlertConditions.Evaluate(rule, state, Start + 25, null, Active, null, Options).State);
+        var holding = AlertConditions.Evaluate(rule, state, Start + 25, null, Active, null, Options);
+        // Without new complaints, the first leaves the 30-day window on day 30.
+        Assert.Equal((ConditionState.Holds, Start + 30), (holding.State, holding.ChangesOnDay!.Value));
         // Day 0 left the 30-day window.
         var later = AlertConditions.Evaluate(rule, state, Start + 30, null, Active, null, Options);
         Assert.Equal((ConditionState.Clear, 2.0, 30), (later.State, later.Value!.Value, later.WindowDays!.Value));
@@ -126,7 +128,7 @@ public sealed class AlertConditionsUnitTests
         var state = new CustomerState();
         state.Apply(Payment(EventType.PaymentDue, Start, "inv-1", dueDay: Start + 10));
         var before = AlertConditions.Evaluate(rule, state, Start + 15, null, Active, null, Options);
-        Assert.Equal((ConditionState.Clear, Start + 16), (before.State, before.HoldsFromDay!.Value));
+        Assert.Equal((ConditionState.Clear, Start + 16), (before.State, before.ChangesOnDay!.Value));
         Assert.Equal((ConditionState.Holds, 6.0), Read(AlertConditions.Evaluate(rule, state, Start + 16, null, Active, null, Options)));
 
         // Another invoice's payment settles nothing; this one's does.

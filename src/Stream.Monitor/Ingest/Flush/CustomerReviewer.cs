@@ -76,12 +76,20 @@ internal sealed class CustomerReviewer(CurrentModel currentModel, IOptions<Analy
             }
             else
             {
-                // A walk that moved the status is looked at as of the day it reached (transitions); then each wake passed.
-                changed = reviewed && AlertEvaluator.Evaluate(rules, customerId, state,
-                    Math.Max(state.LastEventAtMs, state.Review.ReviewedDay * AlertEvaluator.DayMs), previous, current, model, options, _raised);
-                for (var i = 0; i < MaxWakes && state.Alerts.WakeAtMs != 0 && state.Alerts.WakeAtMs <= watermarkMs; i++)
+                // In event-time order: each wake the watermark has passed, and the review's day if the timer walked
+                // the status (transitions compare the status before the walk with the one after).
+                changed = false;
+                long? reviewAt = reviewed ? Math.Max(state.LastEventAtMs, state.Review.ReviewedDay * AlertEvaluator.DayMs) : null;
+                for (var i = 0; i < MaxWakes; i++)
                 {
-                    changed |= AlertEvaluator.Evaluate(rules, customerId, state, state.Alerts.WakeAtMs, current, current, model, options, _raised);
+                    long? wake = state.Alerts.WakeAtMs is var w && w != 0 && w <= watermarkMs ? w : null;
+                    if (reviewAt is { } r && (wake is null || r <= wake))
+                    {
+                        changed |= AlertEvaluator.Evaluate(rules, customerId, state, r, previous, current, model, options, _raised);
+                        reviewAt = null;
+                    }
+                    else if (wake is { } at) changed |= AlertEvaluator.Evaluate(rules, customerId, state, at, current, current, model, options, _raised);
+                    else break;
                 }
             }
             foreach (var alert in _raised) Alerts.Add(RaisedAlert.Of(alert, touched ? null : owner.FetchedDueSince));
