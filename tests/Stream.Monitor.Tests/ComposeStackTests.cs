@@ -62,7 +62,8 @@ public sealed partial class ComposeStackTests
         var inputs = Regex.Match(script, "for t in (?<topics>[^;]+); do.*?--partitions (?<n>[0-9]+)", RegexOptions.Singleline);
         Assert.True(inputs.Success, "the topics service no longer creates the input topics in one loop");
         Assert.Equal(["customer.interactions", "customer.profiles", "customer.transactions"], inputs.Groups["topics"].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Order());
-        foreach (var topic in new[] { "customer.events.dlq", "customer.changes" }) Assert.Contains("--topic " + topic, script, StringComparison.Ordinal);
+        var defaults = new Stream.Kafka.StreamTopics();
+        foreach (var topic in new[] { defaults.DeadLetter, defaults.Changes, defaults.Alerts }) Assert.Contains("--topic " + topic, script, StringComparison.Ordinal);
     }
 
     /// <summary>The port in the monitor's <c>Urls</c> inside the container: the service's environment, else the image's.</summary>

@@ -162,7 +162,7 @@ internal static class BenchIngestCommand
         table.AddRow("pipeline after the first 30% (steady state)", pipelineRun.SteadyRate is { } steady
             ? $"{steady:N0} events/s ({steady / ceilingRun.Rate:P1})"
             : "n/a (the commit that passed 30% was the last)");
-        table.AddRow("customer reviews / status changes published", $"{pipelineRun.Reviews:N0} / {pipelineRun.Changes:N0}");
+        table.AddRow("customer reviews / status changes / alerts published", $"{pipelineRun.Reviews:N0} / {pipelineRun.Changes:N0} / {pipelineRun.Alerts:N0}");
         // CPU time is what the two runs cost, whatever else the machine was doing meanwhile.
         table.AddRow("CPU per event: ceiling / pipeline (monitor process + redis-server)",
             $"{ceilingRun.CpuMicrosPerEvent:F2} µs / {pipelineRun.CpuMicrosPerEvent:F2} + {Format(median.RedisCpu)} µs");
@@ -176,7 +176,7 @@ internal static class BenchIngestCommand
             $"pipeline_eps_all={string.Join(",", results.Select(r => r.Pipeline.Rate.ToString("F0", CultureInfo.InvariantCulture)))} " +
             $"steady_eps={pipelineRun.SteadyRate?.ToString("F0", CultureInfo.InvariantCulture) ?? "na"} " +
             $"steady_ratio={(pipelineRun.SteadyRate / ceilingRun.Rate)?.ToString("F3", CultureInfo.InvariantCulture) ?? "na"} " +
-            $"redis_bytes_per_customer={bytesPerCustomer?.ToString("F0", CultureInfo.InvariantCulture) ?? "na"} mean_state_bytes={meanValue:F0} reviews={pipelineRun.Reviews} changes={pipelineRun.Changes} " +
+            $"redis_bytes_per_customer={bytesPerCustomer?.ToString("F0", CultureInfo.InvariantCulture) ?? "na"} mean_state_bytes={meanValue:F0} reviews={pipelineRun.Reviews} changes={pipelineRun.Changes} alerts={pipelineRun.Alerts} " +
             $"ceiling_alloc_bytes_per_event={ceilingRun.AllocatedPerEvent:F0} alloc_bytes_per_event={pipelineRun.Gc.BytesPerEvent:F0} gc_pause_share={pipelineRun.Gc.PausedShare:F3} " +
             $"ceiling_cpu_us={ceilingRun.CpuMicrosPerEvent:F2} pipeline_cpu_us={pipelineRun.CpuMicrosPerEvent:F2} redis_cpu_us={median.RedisCpu?.ToString("F2", CultureInfo.InvariantCulture) ?? "na"}");
         return 0;
@@ -193,7 +193,7 @@ internal static class BenchIngestCommand
     private sealed record CeilingRun(double Rate, double CpuMicrosPerEvent, double AllocatedPerEvent);
 
     /// <summary>One pipeline run; <c>SteadyRate</c> is null when the commit that passed 30% of the events was the last.</summary>
-    private sealed record PipelineRun(double Rate, double? SteadyRate, long Reviews, long Changes, GcCost Gc, double CpuMicrosPerEvent);
+    private sealed record PipelineRun(double Rate, double? SteadyRate, long Reviews, long Changes, long Alerts, GcCost Gc, double CpuMicrosPerEvent);
 
     private static (double Rate, int Customers) Produce(EmbeddedStack stack, int events, int customers, int seed, int? lingerMs)
     {
@@ -321,7 +321,7 @@ internal static class BenchIngestCommand
         var rate = events / elapsed.TotalSeconds;
         double? steadyRate = steady!.Value.Committed < events ? (events - steady.Value.Committed) / (elapsed - steady.Value.At).TotalSeconds : null;
         await monitor.StopAsync(ct);
-        return new PipelineRun(rate, steadyRate, status.ReviewsCommitted, status.ChangesPublished, gc, cpu);
+        return new PipelineRun(rate, steadyRate, status.ReviewsCommitted, status.ChangesPublished, status.AlertsPublished, gc, cpu);
     }
 
     private static void WriteAllocations(IReadOnlyDictionary<string, long> bytesByType, int events)

@@ -45,12 +45,7 @@ public static class AlertConditions
     private static ConditionReading Overdue(AlertRule rule, CustomerState state, int asOfDay)
     {
         var grace = (int)Math.Ceiling(rule.Grace.TotalDays);
-        int? oldest = null;
-        foreach (var due in state.Invoices.OpenDueDays())
-        {
-            if (oldest is null || due < oldest) oldest = due;
-        }
-        if (oldest is not { } o) return new ConditionReading(true, ConditionState.Clear, null, grace, null);
+        if (state.Invoices.OldestOpenDueDay() is not { } o) return new ConditionReading(true, ConditionState.Clear, null, grace, null);
         // Overdue from the day after the due day plus the grace.
         var overdueFrom = o + 1 + grace;
         return asOfDay >= overdueFrom
@@ -83,6 +78,8 @@ public static class AlertConditions
         };
         if (counter is not { } c) return ConditionReading.NotEvaluable;
         var days = WindowDays(rule.Window);
+        // Fewer such events ever than the rule needs: no window can hold enough (most customers, read without a window sum).
+        if (state.Count(rule.Event!.Value) < rule.AtLeast) return new ConditionReading(true, ConditionState.Clear, null, rule.AtLeast, days);
         var count = state.Windows.Sum(c, asOfDay, days);
         if (count < rule.AtLeast) return new ConditionReading(true, ConditionState.Clear, count, rule.AtLeast, days);
         // The first later day on which, without new events, too few are left in the window.
@@ -106,7 +103,7 @@ public static class AlertConditions
     {
         int? lastDay;
         if (rule.AbsenceOf == AbsenceOf.Purchase) lastDay = state.PurchaseDays.DistinctDays > 0 ? state.PurchaseDays.LastDay : null;
-        else lastDay = LastInteractionDay(state, asOfDay);
+        else lastDay = state.LastInteractionAtMs > 0 ? PurchaseDays.DayNumber(state.LastInteractionAtMs) : null;
         if (lastDay is not { } last) return new ConditionReading(true, ConditionState.Clear, null, null, null);
         double limit = rule.After is { } after ? after.TotalDays : 0;
         if (rule.TypicalIntervalMultiple is { } k)
@@ -120,21 +117,6 @@ public static class AlertConditions
         return silent > limit
             ? new ConditionReading(true, ConditionState.Holds, silent, limit, null)
             : new ConditionReading(true, ConditionState.Clear, silent, limit, null, last + (int)Math.Floor(limit) + 1);
-    }
-
-    /// <summary>The last day with an interaction, looking back a year through the windows (to the day within the daily ring's 40 days, to the week beyond); null if none.</summary>
-    private static int? LastInteractionDay(CustomerState state, int asOfDay)
-    {
-        if (state.Windows.Sum(WindowCounter.Interactions, asOfDay, 365) == 0) return null;
-        // Binary search on the window length: the shortest window ending today that holds an interaction.
-        int lo = 1, hi = 365;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) / 2;
-            if (state.Windows.Sum(WindowCounter.Interactions, asOfDay, mid) > 0) hi = mid;
-            else lo = mid + 1;
-        }
-        return asOfDay - lo + 1;
     }
 
     private static string? Attribute(TransitionAttribute attribute, CustomerStatus status) => attribute switch

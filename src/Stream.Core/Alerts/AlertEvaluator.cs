@@ -24,17 +24,23 @@ public static class AlertEvaluator
     {
         var alerts = state.Alerts;
         var changed = false;
-        if (alerts.Episodes.Count > 0)
+        // Episodes of rules no longer in force are forgotten.
+        for (var i = alerts.Episodes.Count - 1; i >= 0; i--)
         {
-            var before = alerts.Episodes.Count;
-            alerts.RetainRules(rules.Contains);
-            changed = alerts.Episodes.Count != before;
+            var ruleId = alerts.Episodes[i].RuleId;
+            if (rules.Contains(ruleId)) continue;
+            alerts.Set(ruleId, null);
+            changed = true;
         }
         var asOfDay = PurchaseDays.DayNumber(atMs);
         long? wake = null;
-        foreach (var rule in rules.EvaluationOrder)
+        var order = rules.EvaluationOrder;
+        for (var r = 0; r < order.Count; r++)
         {
+            var rule = order[r];
             var episode = alerts.Find(rule.Id);
+            // A transition starts only when the status moves; without an episode and a move there is nothing to step.
+            if (rule.Kind == AlertRuleKind.Transition && episode is null && previous == current) continue;
             var reading = InScope(rule.Scope, current, state.Profile)
                 ? AlertConditions.Evaluate(rule, state, asOfDay, previous, current, model, options)
                 : new ConditionReading(true, ConditionState.Clear, null, null, null);
@@ -87,8 +93,10 @@ public static class AlertEvaluator
 
     private static bool Inhibited(AlertRuleSet rules, AlertRule rule, CustomerStatus status, CustomerAlerts alerts)
     {
-        foreach (var i in rules.Inhibitions)
+        var inhibitions = rules.Inhibitions;
+        for (var n = 0; n < inhibitions.Count; n++)
         {
+            var i = inhibitions[n];
             if (i.TargetRuleId != rule.Id) continue;
             if (i.SourceStage is { } stage && status.Stage == stage) return true;
             if (i.SourceRuleId is { } source && alerts.Find(source) is { Phase: AlertPhase.Firing }) return true;
@@ -100,8 +108,10 @@ public static class AlertEvaluator
     private static long? SilencedUntil(AlertRuleSet rules, AlertRule rule, string customerId, CustomerStatus status, long atMs)
     {
         long? until = null;
-        foreach (var s in rules.Silences)
+        var silences = rules.Silences;
+        for (var n = 0; n < silences.Count; n++)
         {
+            var s = silences[n];
             var end = s.Until.ToUnixTimeMilliseconds();
             if (end > atMs
                 && (s.RuleId is null || s.RuleId == rule.Id)

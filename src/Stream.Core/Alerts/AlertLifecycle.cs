@@ -74,9 +74,9 @@ public static class AlertLifecycle
                 if (condition != ConditionState.Clear) return new LifecycleStep(e with { ClearedAtMs = 0 }, AlertTransition.None, null);
                 var cleared = e.ClearedAtMs > 0 ? e.ClearedAtMs : atMs;
                 var resolveAt = cleared + Ms(rule.KeepFiringFor);
+                // No timer for the end of the cooldown: a condition that holds during it asks for one (the Cooling case).
                 return atMs >= resolveAt
-                    ? new LifecycleStep(e with { Phase = AlertPhase.Cooling, ClearedAtMs = cleared, ResolvedAtMs = resolveAt }, AlertTransition.Resolved,
-                        rule.Cooldown > TimeSpan.Zero ? resolveAt + Ms(rule.Cooldown) : null)
+                    ? new LifecycleStep(e with { Phase = AlertPhase.Cooling, ClearedAtMs = cleared, ResolvedAtMs = resolveAt }, AlertTransition.Resolved, null)
                     : new LifecycleStep(e with { ClearedAtMs = cleared }, AlertTransition.None, resolveAt);
 
             default:

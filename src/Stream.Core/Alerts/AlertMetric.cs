@@ -50,34 +50,48 @@ public static class AlertMetrics
 
     /// <summary>
     /// The metric's value for a customer as of a day; null where it is undefined (a ratio below its baseline guard,
-    /// no NPS answers, no purchase yet, no fitted model), so an undefined value never crosses a threshold.
+    /// no NPS answers, no purchase yet, no fitted model), so an undefined value never crosses a threshold. Reads only
+    /// what the metric needs: it runs for every changed customer of every batch.
     /// </summary>
     public static double? Read(AlertMetric metric, CustomerState state, int asOfDay, PopulationModel? model, AnalyticsOptions options)
     {
+        var w = state.Windows;
         switch (metric)
         {
             case AlertMetric.PAlive:
-                return CustomerScores.Of(state, asOfDay, model)?.ProbabilityAlive;
+                if (model is not { Churn: { } churn, Spend: not null } || state.PurchaseDays.DistinctDays == 0) return null;
+                // One purchase day: no repeat purchase to have stopped after, so BG/NBD says 1 (without computing it).
+                if (state.PurchaseDays.DistinctDays == 1) return 1.0;
+                return CustomerScores.Timing(state, asOfDay) is { } m && BgNbd.ProbabilityAlive(churn, m) is var p && double.IsFinite(p) ? p : null;
             case AlertMetric.Clv12m:
                 return CustomerScores.Of(state, asOfDay, model)?.Clv12m;
             case AlertMetric.RecencyDays:
                 return state.PurchaseDays.DistinctDays > 0 ? asOfDay - state.PurchaseDays.LastDay : null;
+            case AlertMetric.EngagementRatio:
+                return CustomerSignals.Engagement(state, asOfDay, options).Ratio;
+            case AlertMetric.SpendRatio:
+                return CustomerSignals.Spend(state, asOfDay, options).Ratio;
+            case AlertMetric.Interactions7d:
+                return w.Sum(WindowCounter.Interactions, asOfDay, 7);
+            case AlertMetric.Interactions30d:
+                return w.Sum(WindowCounter.Interactions, asOfDay, 30);
+            case AlertMetric.Purchases30d:
+                return w.Sum(WindowCounter.Purchases, asOfDay, 30);
+            case AlertMetric.Purchases90d:
+                return w.Sum(WindowCounter.Purchases, asOfDay, 90);
+            case AlertMetric.Purchases365d:
+                return w.Sum(WindowCounter.Purchases, asOfDay, 365);
+            case AlertMetric.NetSpend90d:
+                return (double)Money.FromUnits(w.NetSpend(asOfDay, 90));
+            case AlertMetric.NetSpend365d:
+                return (double)Money.FromUnits(w.NetSpend(asOfDay, 365));
+            case AlertMetric.Complaints90d:
+                return w.Sum(WindowCounter.Complaints, asOfDay, 90);
+            case AlertMetric.NpsAverage90d:
+                var answers = w.Sum(WindowCounter.NpsAnswers, asOfDay, 90);
+                return answers > 0 ? w.Sum(WindowCounter.NpsSum, asOfDay, 90) / (double)answers : null;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(metric));
         }
-        var s = CustomerSignals.Of(state, asOfDay, options);
-        return metric switch
-        {
-            AlertMetric.EngagementRatio => s.EngagementRatio,
-            AlertMetric.SpendRatio => s.SpendRatio,
-            AlertMetric.Interactions7d => s.Interactions7d,
-            AlertMetric.Interactions30d => s.Interactions30d,
-            AlertMetric.Purchases30d => s.Purchases30d,
-            AlertMetric.Purchases90d => s.Purchases90d,
-            AlertMetric.Purchases365d => s.Purchases365d,
-            AlertMetric.NetSpend90d => (double)Money.FromUnits(s.NetSpend90dUnits),
-            AlertMetric.NetSpend365d => (double)Money.FromUnits(s.NetSpend365dUnits),
-            AlertMetric.Complaints90d => s.Complaints90d,
-            AlertMetric.NpsAverage90d => s.AverageNps90d,
-            _ => throw new ArgumentOutOfRangeException(nameof(metric)),
-        };
     }
 }

@@ -21,6 +21,24 @@ public sealed class ActivityWindows
     /// <summary>The highest NPS score that counts as a detractor's (0–6, the NPS definition).</summary>
     public const int DetractorNps = 6;
 
+    /// <summary>
+    /// The last day with a non-zero <paramref name="counter"/> within <paramref name="maxDays"/> up to
+    /// <paramref name="asOfDay"/> (to the day within the daily ring, to the week beyond); null if none.
+    /// </summary>
+    public int? LastDayWith(WindowCounter counter, int asOfDay, int maxDays)
+    {
+        if (Sum(counter, asOfDay, maxDays) == 0) return null;
+        // Binary search on the window length: the shortest window ending on asOfDay that holds one.
+        int lo = 1, hi = maxDays;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (Sum(counter, asOfDay, mid) > 0) hi = mid;
+            else lo = mid + 1;
+        }
+        return asOfDay - lo + 1;
+    }
+
     public static int WeekOf(int day) => (int)Math.Floor(day / 7.0);
 
     public void Add(int day, WindowCounter counter, long amount)

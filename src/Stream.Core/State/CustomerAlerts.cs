@@ -45,9 +45,6 @@ public sealed class CustomerAlerts
         return true;
     }
 
-    /// <summary>Forgets episodes of rules no longer in force.</summary>
-    public void RetainRules(Func<string, bool> inForce) => _episodes?.RemoveAll(e => !inForce(e.RuleId));
-
     /// <summary>Forgets every episode and the timer: what the state holds from events alone remains.</summary>
     public void Forget()
     {

@@ -34,6 +34,9 @@ public sealed class CustomerState
     public long LastEventAtMs { get; internal set; }
 
     public long EventCount { get; internal set; }
+
+    /// <summary>Event time of the latest applied interaction, Unix milliseconds; 0 before any (absence alerts).</summary>
+    public long LastInteractionAtMs { get; internal set; }
     public PurchaseDays PurchaseDays { get; } = new();
     public ActivityWindows Windows { get; } = new();
     private readonly RecentEventIds _interactionIds = new(), _transactionIds = new(), _profileIds = new();
@@ -87,6 +90,7 @@ public sealed class CustomerState
         if (EventCount == 0 || at > LastEventAtMs) LastEventAtMs = at;
         EventCount++;
         _counts[(int)ev.Type]++;
+        if (ev.Kind == EventKind.Interaction && at > LastInteractionAtMs) LastInteractionAtMs = at;
 
         if (ev.Type.CarriesAmount())
         {

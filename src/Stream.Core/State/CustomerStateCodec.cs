@@ -14,7 +14,7 @@ public static class CustomerStateCodec
     /// <summary>Upper bound of an encoded state, for sizing buffers (a ring bucket has at most 8 counters: its mask is a byte).</summary>
     public const int MaxSize = 1 + 3 * 10 + 3 + EventTypes.Count * 5 + CustomerState.AmountTypes * 10
         + 3 * 5 + 1 + PurchaseDays.Words * 8 + 3 * (1 + 10 + DedupePolicy.MaxCapacity * (8 + 10)) + 2 * 5 + (ActivityWindows.DailyLength + ActivityWindows.WeeklyLength + 2) * (5 + 1 + 8 * 10) + 1 + 3 * 256 + 3 * 10 + 8 + 3 * 5
-        + 1 + CustomerAlerts.MaxEpisodes * (1 + 255 + 1 + 4 * 10) + 10 + 1 + OpenInvoices.Capacity * (1 + 8 + 5);
+        + 1 + CustomerAlerts.MaxEpisodes * (1 + 255 + 1 + 4 * 10) + 2 * 10 + 1 + OpenInvoices.Capacity * (1 + 8 + 5);
 
     private static readonly EventKind[] Kinds = Enum.GetValues<EventKind>();
 
@@ -121,6 +121,7 @@ public static class CustomerStateCodec
             w.Signed(Relative(e.ResolvedAtMs, e.StartedAtMs));
         }
         w.Signed(Relative(alerts.WakeAtMs, state.LastEventAtMs));
+        w.Signed(Relative(state.LastInteractionAtMs, state.LastEventAtMs));
 
         // Invoices: flags (1 paid, 2 due day known), the key, the due day.
         var invoices = state.Invoices.All;
@@ -227,6 +228,7 @@ public static class CustomerStateCodec
                 state.Alerts.Restore(new Alerts.AlertEpisode(rule, phase, started, Absolute(r.Signed(), started), Absolute(r.Signed(), started), Absolute(r.Signed(), started)));
             }
             state.Alerts.WakeAtMs = Absolute(r.Signed(), state.LastEventAtMs);
+            state.LastInteractionAtMs = Absolute(r.Signed(), state.LastEventAtMs);
             var invoices = r.Byte();
             for (var i = 0; i < invoices; i++)
             {
@@ -234,6 +236,11 @@ public static class CustomerStateCodec
                 var key = r.Fixed64();
                 state.Invoices.Restore(new Invoice(key, (flags & 2) != 0 ? (int)r.Signed() : null, (flags & 1) != 0));
             }
+        }
+        else if (state.Windows.LastDayWith(WindowCounter.Interactions, PurchaseDays.DayNumber(state.LastEventAtMs), 365) is { } day)
+        {
+            // Older formats did not keep it: the start of the last day the windows show an interaction on.
+            state.LastInteractionAtMs = day * 86_400_000L;
         }
         if (!r.AtEnd) throw new FormatException("customer state has trailing bytes");
         return state;

@@ -23,32 +23,38 @@ public sealed class OpenInvoices
     public void Apply(in EventFacts ev)
     {
         if (ev.InvoiceKey == 0 || ev.Type is not (EventType.PaymentDue or EventType.PaymentReceived)) return;
+        Apply(ev.InvoiceKey, ev.Type == EventType.PaymentReceived, ev.DueDate is { } due ? EpochDays.Of(due) : null);
+    }
+
+    /// <summary>The due day of the oldest invoice billed and not paid; null if none.</summary>
+    public int? OldestOpenDueDay()
+    {
+        int? oldest = null;
+        if (_invoices is null) return null;
+        foreach (var v in _invoices)
+        {
+            if (!v.Paid && v.DueDay is { } due && (oldest is null || due < oldest)) oldest = due;
+        }
+        return oldest;
+    }
+
+    private void Apply(ulong key, bool paid, int? dueDay)
+    {
         _invoices ??= [];
-        var key = ev.InvoiceKey;
         var i = _invoices.FindIndex(v => v.Key == key);
         var current = i >= 0 ? _invoices[i] : new Invoice(key, null, false);
-        var updated = ev.Type == EventType.PaymentReceived
+        var updated = paid
             ? current with { Paid = true }
             // Of two due dates for one invoice, the later stands whatever their order.
-            : current with { DueDay = Max(current.DueDay, ev.DueDate is { } due ? EpochDays.Of(due) : null) };
+            : current with { DueDay = Max(current.DueDay, dueDay) };
         if (i >= 0)
         {
             _invoices[i] = updated;
             return;
         }
         if (_invoices.Count >= Capacity) _invoices.Remove(_invoices.OrderBy(v => !v.Paid).ThenBy(v => v.DueDay ?? int.MinValue).ThenBy(v => v.Key).First());
-        var at = _invoices.FindIndex(v => v.Key > updated.Key);
+        var at = _invoices.FindIndex(v => v.Key > key);
         _invoices.Insert(at < 0 ? _invoices.Count : at, updated);
-    }
-
-    /// <summary>Open invoices (billed, not paid) with their due day.</summary>
-    public IEnumerable<int> OpenDueDays()
-    {
-        if (_invoices is null) yield break;
-        foreach (var v in _invoices)
-        {
-            if (!v.Paid && v.DueDay is { } due) yield return due;
-        }
     }
 
     internal void Restore(Invoice invoice) => (_invoices ??= []).Add(invoice);

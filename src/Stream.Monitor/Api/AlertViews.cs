@@ -9,9 +9,14 @@ namespace Stream.Monitor.Api;
 /// <summary>What the alert endpoints answer: open alerts as published (filtered), and one customer's episodes.</summary>
 public static class AlertViews
 {
-    /// <summary>Open alerts whose rule, tier and severity match those given (null: any), newest first, at most <paramref name="limit"/>.</summary>
-    public static object Open(IEnumerable<byte[]> alerts, string? rule, string? tier, string? severity, int limit)
+    /// <summary>
+    /// Open alerts whose rule, tier and severity match those given (null: any), newest first, at most
+    /// <paramref name="limit"/>: each as kept in Redis (<see cref="Alerts.AlertEventWriter.Summary"/>), with the rule's
+    /// description and the suggested action for the customer's tier from the rules in force.
+    /// </summary>
+    public static object Open(IEnumerable<byte[]> alerts, AlertRuleSet rules, string? rule, string? tier, string? severity, int limit)
     {
+        var byId = rules.Rules.ToDictionary(r => r.Id, StringComparer.Ordinal);
         var matching = alerts
             .Select(json => JsonNode.Parse(json)!.AsObject())
             .Where(a => rule is null || (string?)a["rule"]?["id"] == rule)
@@ -20,7 +25,16 @@ public static class AlertViews
             .OrderByDescending(a => (string?)a["at"], StringComparer.Ordinal)
             .ThenBy(a => (string?)a["alertId"], StringComparer.Ordinal)
             .ToList();
-        return new { total = matching.Count, alerts = matching.Take(limit).ToList() };
+        var page = matching.Take(limit).ToList();
+        foreach (var a in page)
+        {
+            if (!byId.TryGetValue((string?)a["rule"]?["id"] ?? "", out var r)) continue;
+            if (r.Description is { } description) a["rule"]!["description"] = description;
+            // Tier names are single words: their snake_case name is the member's, lower-cased.
+            var customerTier = Enum.TryParse<Core.Analytics.ValueTier>((string?)a["customer"]?["tier"], ignoreCase: true, out var t) ? t : (Core.Analytics.ValueTier?)null;
+            a["suggestedAction"] = r.ActionFor(customerTier);
+        }
+        return new { total = matching.Count, alerts = page };
     }
 
     /// <summary>A customer's kept episodes (pending, firing, or resolved and cooling down), each with its alert id.</summary>

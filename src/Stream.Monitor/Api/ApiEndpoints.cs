@@ -21,13 +21,13 @@ public static class ApiEndpoints
         });
 
         // Open alerts: those fired and not yet resolved. Pending episodes are not alerts yet; resolved ones are on the topic.
-        api.MapGet("/alerts", async (CustomerStateStore store, IngestStatus status, string? state, string? rule, string? tier, string? severity, int? limit) =>
+        api.MapGet("/alerts", async (CustomerStateStore store, IngestStatus status, Alerts.AlertRules rules, string? state, string? rule, string? tier, string? severity, int? limit) =>
         {
             if (state is not null && !AlertViews.States.Contains(state))
                 return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: $"state '{state}' is not one of: {string.Join(", ", AlertViews.States)}");
             if (limit is < 1 or > 10_000) return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "limit must be between 1 and 10000");
             var partitions = await store.PartitionCountAsync(status.PartitionCount);
-            return Results.Ok(AlertViews.Open(await store.OpenAlertsAsync(partitions), rule, tier, severity, limit ?? 100));
+            return Results.Ok(AlertViews.Open(await store.OpenAlertsAsync(partitions), rules.Current, rule, tier, severity, limit ?? 100));
         });
 
         api.MapGet("/customers/{customerId}/alerts", async (string customerId, CustomerStateStore store, IngestStatus status) =>

@@ -75,7 +75,8 @@ public sealed class AlertLifecycleUnitTests
         AlertEpisode? e = null;
         e = AlertLifecycle.Step(rule, e, Holds, 0).Episode;
         var resolved = AlertLifecycle.Step(rule, e, Clear, 10 * Hour);
-        Assert.Equal((AlertTransition.Resolved, 58 * Hour), (resolved.Transition, resolved.WakeAtMs));
+        // Nothing to wake for while nothing holds: the cooling episode is looked at when the customer next is.
+        Assert.Equal((AlertTransition.Resolved, (long?)null), (resolved.Transition, resolved.WakeAtMs));
 
         var during = AlertLifecycle.Step(rule, resolved.Episode, Holds, 20 * Hour);
         Assert.Equal((AlertTransition.None, AlertPhase.Cooling, 58 * Hour), (during.Transition, during.Episode!.Value.Phase, during.WakeAtMs));

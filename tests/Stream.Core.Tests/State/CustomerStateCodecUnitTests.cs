@@ -61,7 +61,7 @@ public sealed class CustomerStateCodecUnitTests
         Assert.Equal(last + 86_400_000, decoded.Alerts.WakeAtMs);
         Assert.Equal(3, decoded.Invoices.All.Count);
         Assert.Equal(s.Invoices.All, decoded.Invoices.All);
-        Assert.Equal([Stream.Core.Analytics.EpochDays.Of(new DateOnly(2026, 1, 20))], decoded.Invoices.OpenDueDays());
+        Assert.Equal(Stream.Core.Analytics.EpochDays.Of(new DateOnly(2026, 1, 20)), decoded.Invoices.OldestOpenDueDay());
         Assert.Equal(CustomerStateCodec.Encode(s), CustomerStateCodec.Encode(decoded));
     }
 
@@ -78,12 +78,14 @@ public sealed class CustomerStateCodecUnitTests
             + "000040000000000000002000000000000000080000000000000000000000000000000100000000000040000000000000"
             + "0010000000000000000400010008020C0008020C0302B8953B0608020C0302B0AF360608020C0302A8C9310408020C03"
             + "02A0E32C0608020C0498FD270608020C0302909723010142178452E1B49EF20001D188DB015F4691966B6524020001A9"
-            + "C46D2584A734FE6D9FE5000B030D7075626C69632D736563746F72A0825A80B1BBAF0D2584A734FE6D9FE500000000";
+            + "C46D2584A734FE6D9FE5000B030D7075626C69632D736563746F72A0825A80B1BBAF0D2584A734FE6D9FE50000000200";
         Assert.Equal(Stored, Convert.ToHexString(CustomerStateCodec.Encode(s)));
         Assert.Equal(Stored, Convert.ToHexString(CustomerStateCodec.Encode(CustomerStateCodec.Decode(Convert.FromHexString(Stored)))));
-        // Format 6 is format 7 without alerts and invoices: it reads as none of either.
-        var storedV6 = "06" + Stored[2..^6];
-        Assert.Equal(Stored, Convert.ToHexString(CustomerStateCodec.Encode(CustomerStateCodec.Decode(Convert.FromHexString(storedV6)))));
+        // Format 6 is format 7 without alerts, the last interaction's time and invoices: it reads as no alerts and no
+        // invoices, and the last interaction at the start of the last day the windows show one on.
+        var v6 = CustomerStateCodec.Decode(Convert.FromHexString("06" + Stored[2..^8]));
+        Assert.Equal(s.LastInteractionAtMs - s.LastInteractionAtMs % 86_400_000, v6.LastInteractionAtMs);
+        Assert.StartsWith(Stored[..^8] + "0000", Convert.ToHexString(CustomerStateCodec.Encode(v6)));
     }
 
     /// <summary>Format 5 (and 4 and 3 before it) kept the last 8 fingerprints per contract without times.</summary>

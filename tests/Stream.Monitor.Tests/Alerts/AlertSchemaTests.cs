@@ -13,7 +13,7 @@ namespace Stream.Monitor.Tests.Alerts;
 [Trait("Category", "Unit")]
 public sealed class AlertSchemaTests
 {
-    private static readonly JsonSchema Schema = JsonSchema.FromFile(Path.Combine(ReferenceData.RepositoryRoot(), "schemas", "v1", "customer-alert.schema.json"));
+    internal static readonly JsonSchema Schema = JsonSchema.FromFile(Path.Combine(ReferenceData.RepositoryRoot(), "schemas", "v1", "customer-alert.schema.json"));
     private static readonly EvaluationOptions Strict = new() { RequireFormatValidation = true, OutputFormat = OutputFormat.List };
 
     public static TheoryData<string> Examples(string validity)

@@ -24,7 +24,6 @@ public sealed class GoldenScenarioTests(ITestOutputHelper output)
 {
     private static readonly DateTimeOffset Day0 = new(2025, 3, 3, 0, 0, 0, TimeSpan.Zero);
     private static readonly string Folder = Path.Combine(ReferenceData.RepositoryRoot(), "tests", "Stream.Monitor.Tests", "Alerts", "Golden");
-    private static readonly JsonSchema Schema = JsonSchema.FromFile(Path.Combine(ReferenceData.RepositoryRoot(), "schemas", "v1", "customer-alert.schema.json"));
 
     [Fact]
     public async Task The_scenario_gives_exactly_the_expected_alerts_with_the_same_ids_whatever_the_batching()
@@ -60,7 +59,7 @@ public sealed class GoldenScenarioTests(ITestOutputHelper output)
         var alerts = ReadAlerts(bed);
         foreach (var a in alerts)
         {
-            var result = Schema.Evaluate(JsonDocument.Parse(a.ToJsonString()).RootElement, new EvaluationOptions { RequireFormatValidation = true });
+            var result = AlertSchemaTests.Schema.Evaluate(JsonDocument.Parse(a.ToJsonString()).RootElement, new EvaluationOptions { RequireFormatValidation = true });
             Assert.True(result.IsValid, a.ToJsonString());
         }
         // At least once: a record may repeat, only whole and identical.

@@ -19,7 +19,7 @@ internal sealed class BatchEncoder(PartitionWriteEncoder encoder)
         for (var i = 0; i < states.Length; i++) states[i] = (changed[i].StoreKey(encoder.Keys, owner.Number), changed[i].State!);
         var expected = owner.Encoded(batch.Next);
         var alerts = batch.Alerts.Count == 0 ? null
-            : batch.Alerts.Select(a => (a.Event.AlertId, a.Event.Transition == Core.Alerts.AlertTransition.Fired ? a.Json : null)).ToList();
+            : batch.Alerts.Select(a => (a.Event.AlertId, a.Event.Transition == Core.Alerts.AlertTransition.Fired ? Alerts.AlertEventWriter.Summary(a.Event) : null)).ToList();
         var write = encoder.Encode(owner.Number, owner.Epoch, expected, states, batch.Next, owner.WatermarksMs, batch.TimerUpdates, alerts);
         owner.Customers.ClearChanged();
         return new EncodedBatch(owner, batch.Next, batch.Counts, write);
