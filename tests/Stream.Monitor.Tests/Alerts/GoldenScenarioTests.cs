@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Confluent.Kafka;
 using Json.Schema;
 using Prometheus;
 using Stream.Core.Alerts;
@@ -155,21 +154,6 @@ public sealed class GoldenScenarioTests(ITestOutputHelper output)
         };
     }
 
-    private static List<JsonObject> ReadAlerts(StreamTestBed bed)
-    {
-        using var consumer = new ConsumerBuilder<Ignore, string>(new ConsumerConfig
-        {
-            BootstrapServers = bed.Kafka.BootstrapServers, GroupId = "alerts-" + Guid.NewGuid(), AutoOffsetReset = AutoOffsetReset.Earliest,
-        }).Build();
-        var tp = new TopicPartition(bed.Topics.Alerts, 0);
-        var end = consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(10)).High.Value;
-        consumer.Assign(new TopicPartitionOffset(tp, Offset.Beginning));
-        var alerts = new List<JsonObject>();
-        while (alerts.Count < end)
-        {
-            var r = consumer.Consume(TimeSpan.FromSeconds(10)) ?? throw new TimeoutException($"read {alerts.Count} of {end} alerts");
-            alerts.Add(JsonNode.Parse(r.Message.Value)!.AsObject());
-        }
-        return alerts;
-    }
+    private static List<JsonObject> ReadAlerts(StreamTestBed bed) =>
+        [.. bed.ReadAll(bed.Topics.Alerts).Select(r => JsonNode.Parse(r.Value)!.AsObject())];
 }

@@ -218,6 +218,22 @@ public sealed class StreamTestBed : IDisposable
         return states.ToDictionary(kv => kv.Key, kv => CustomerStateCodec.Encode(kv.Value), StringComparer.Ordinal);
     }
 
+    /// <summary>Every record of a one-partition output topic (changes, alerts), from the start to its end now.</summary>
+    public List<Message<string, string>> ReadAll(string topic)
+    {
+        using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig
+        {
+            BootstrapServers = Kafka.BootstrapServers, GroupId = "reader-" + Guid.NewGuid().ToString("N"), AutoOffsetReset = AutoOffsetReset.Earliest,
+        }).Build();
+        var tp = new TopicPartition(topic, 0);
+        var end = consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(10)).High.Value;
+        consumer.Assign(new TopicPartitionOffset(tp, Offset.Beginning));
+        var records = new List<Message<string, string>>();
+        while (records.Count < end)
+            records.Add((consumer.Consume(TimeSpan.FromSeconds(10)) ?? throw new TimeoutException($"read {records.Count} of {end} records of {topic}")).Message);
+        return records;
+    }
+
     /// <summary>Every record on the dead-letter topic.</summary>
     public List<ConsumeResult<byte[]?, byte[]?>> DeadLetters(int expected, TimeSpan timeout)
     {
