@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Confluent.Kafka;
 using Json.Schema;
 using Prometheus;
 using Stream.Core.Analytics;
