@@ -51,6 +51,7 @@ public static class MonitorServiceExtensions
         });
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton<AlertTelemetry>();
+        services.AddSingleton<Alerts.RecentAlerts>();
 
         services.AddSingleton<Alerts.AlertRules>();
         services.AddHostedService(sp => sp.GetRequiredService<Alerts.AlertRules>());

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
+using Stream.Monitor.Alerts;
 using Stream.Monitor;
 using Stream.Monitor.Ingest;
 using Stream.Producer;
@@ -65,7 +66,8 @@ internal static class DemoCommand
                 }
             }, stop.Token);
 
-            await ShowLiveCounts(monitor.Services.GetRequiredService<IngestStatus>(), () => Interlocked.Read(ref sent), stop.Token);
+            await ShowLiveCounts(monitor.Services.GetRequiredService<IngestStatus>(), monitor.Services.GetRequiredService<RecentAlerts>(),
+                () => Interlocked.Read(ref sent), stop.Token);
             try
             {
                 await feeding;
@@ -90,11 +92,14 @@ internal static class DemoCommand
         grid.AddRow("Health", $"{url}/health/ready");
         grid.AddRow("API status", $"curl -H 'X-Api-Key: {apiKey}' {url}/api/status");
         grid.AddRow("A customer", $"curl -H 'X-Api-Key: {apiKey}' {url}/api/customers/c-0000001");
+        grid.AddRow("Open alerts", $"curl -H 'X-Api-Key: {apiKey}' '{url}/api/alerts?state=firing&tier=premium'");
         AnsiConsole.Write(new Panel(grid).Header("Stream demo (Ctrl+C to stop)"));
     }
 
-    private static async Task ShowLiveCounts(IngestStatus status, Func<long> sent, CancellationToken ct)
+    /// <summary>Every 2 s a line of counts; every 10 s the alerts per rule and the latest fired.</summary>
+    private static async Task ShowLiveCounts(IngestStatus status, RecentAlerts alerts, Func<long> sent, CancellationToken ct)
     {
+        var ticks = 0;
         var clock = Stopwatch.StartNew();
         long lastCommitted = 0;
         var lastAt = TimeSpan.Zero;
@@ -120,6 +125,18 @@ internal static class DemoCommand
                 break;
             }
             Console.WriteLine(Line());
+            if (++ticks % 5 == 0) ShowAlerts(alerts);
         }
+    }
+
+    private static void ShowAlerts(RecentAlerts alerts)
+    {
+        var byRule = alerts.ByRule();
+        if (byRule.Count == 0) return;
+        var table = new Table().Border(TableBorder.Simple).AddColumn("rule").AddColumn(new TableColumn("fired").RightAligned()).AddColumn(new TableColumn("resolved").RightAligned());
+        foreach (var (rule, fired, resolved) in byRule) table.AddRow(rule, $"{fired:N0}", $"{resolved:N0}");
+        var latest = new Table().Border(TableBorder.Simple).AddColumn("latest alerts fired").AddColumn("rule").AddColumn("severity").AddColumn("tier").AddColumn("event time");
+        foreach (var a in alerts.Latest()) latest.AddRow(a.AlertId, a.Rule, a.Severity.ToString().ToLowerInvariant(), a.Tier ?? "-", a.At.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture));
+        AnsiConsole.Write(new Columns(table, latest));
     }
 }

@@ -17,7 +17,7 @@ namespace Stream.Monitor.Ingest;
 /// The report stage, and every other word the ingest path says: metrics, the status that health checks and the
 /// console read, and the log. Labels and messages name topics and partitions, never customers.
 /// </summary>
-public sealed class IngestReporter(IngestMetrics metrics, AlertTelemetry alerts, IngestStatus status, IOptions<KafkaOptions> kafka, ILogger<IngestReporter> logger)
+public sealed class IngestReporter(IngestMetrics metrics, AlertTelemetry alerts, Alerts.RecentAlerts recent, IngestStatus status, IOptions<KafkaOptions> kafka, ILogger<IngestReporter> logger)
 {
     private readonly StreamTopics _topics = kafka.Value.Topics;
 
@@ -90,6 +90,7 @@ public sealed class IngestReporter(IngestMetrics metrics, AlertTelemetry alerts,
     {
         if (raised.Count == 0) return;
         alerts.Record(raised, at);
+        recent.Record(raised);
         status.RecordAlerts(raised.Count);
     }
 
