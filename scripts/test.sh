@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the tests need (redis-server) when it is missing, then runs every test in Release: the unit tests
+# Installs what the tests need (redis-server, prometheus for promtool) when it is missing, then runs every test in Release: the unit tests
 # first (seconds), then the integration tests. Each test class says which it is (tests/Shared/TestCategoryTests.cs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +11,12 @@ if ! command -v redis-server >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null
 fi
 # The Debian package starts a system-wide server on 6379; tests do not use it.
+if ! command -v promtool >/dev/null 2>&1; then
+  echo "Installing prometheus (promtool checks and tests the ops alerting rules)..."
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq prometheus >/dev/null
+fi
 
 log=$(mktemp)
 set +e

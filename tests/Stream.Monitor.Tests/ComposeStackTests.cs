@@ -42,6 +42,21 @@ public sealed partial class ComposeStackTests
     }
 
     [Fact]
+    public void Prometheus_finds_every_rule_file_its_config_loads_in_what_compose_mounts()
+    {
+        var config = LoadFile(HostPathOf("prometheus", "/etc/prometheus/prometheus.yml"));
+        var ruleFiles = ((YamlSequenceNode)config["rule_files"]).Select(Scalar).ToList();
+        Assert.NotEmpty(ruleFiles);
+        foreach (var file in ruleFiles)
+        {
+            // Relative paths are relative to the config file's folder, as Prometheus reads them.
+            var inContainer = file.StartsWith('/') ? file : "/etc/prometheus/" + file;
+            var onHost = Path.Combine(Root, HostPathOf("prometheus", inContainer));
+            Assert.True(File.Exists(onHost), $"Prometheus loads {inContainer}, mounted from {onHost}, which does not exist");
+        }
+    }
+
+    [Fact]
     public void Grafana_reads_the_prometheus_service_and_the_mounted_dashboards()
     {
         var datasources = LoadFile(HostPathOf("grafana", "/etc/grafana/provisioning") + "/datasources/prometheus.yml");
