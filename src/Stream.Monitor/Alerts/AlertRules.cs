@@ -21,6 +21,8 @@ public sealed class AlertRules(IOptions<AlertOptions> options, CollectorRegistry
     private readonly Counter _reloads = Metrics.WithCustomRegistry(registry).CreateCounter("stream_alert_rule_reloads_total",
         "Alert rule file reloads, by outcome: applied, or rejected (the rules in force stay; the log says why).", "outcome");
     private readonly Gauge _rules = Metrics.WithCustomRegistry(registry).CreateGauge("stream_alert_rules", "Alert rules in force.");
+    private readonly Gauge _silences = Metrics.WithCustomRegistry(registry).CreateGauge("stream_alert_silences",
+        "Silences in the rule file that have not ended (by the wall clock when the metric is scraped).");
     private FileSystemWatcher? _watcher;
     private System.Threading.ITimer? _settle;
     private volatile AlertRuleSet _current = AlertRuleSet.Empty;
@@ -34,6 +36,11 @@ public sealed class AlertRules(IOptions<AlertOptions> options, CollectorRegistry
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        // Both outcomes exist from the start, at zero, so dashboards and rules see them before the first reload.
+        _reloads.WithLabels("applied");
+        _reloads.WithLabels("rejected");
+        // Silences end by time, not by reloads: counted when scraped.
+        registry.AddBeforeCollectCallback(() => _silences.Set(_current.Silences.Count(s => s.Until > clock.GetUtcNow())));
         // A bad file at start-up is fatal: the message lists every problem.
         Apply(RuleFile.Parse(File.ReadAllText(Path)));
         _settle = clock.CreateTimer(_ => Reload(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
