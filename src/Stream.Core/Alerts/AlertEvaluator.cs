@@ -15,8 +15,6 @@ namespace Stream.Core.Alerts;
 /// </summary>
 public static class AlertEvaluator
 {
-    public const long DayMs = 86_400_000L;
-
     /// <param name="previous">The status before the review that led here (transitions compare it with <paramref name="current"/>).</param>
     /// <returns>True when the customer's alert state changed (it must be written).</returns>
     public static bool Evaluate(AlertRuleSet rules, string customerId, CustomerState state, long atMs, CustomerStatus? previous, CustomerStatus current,
@@ -61,7 +59,7 @@ public static class AlertEvaluator
                 events.Add(AlertEvent.Of(customerId, rule, e, step.Transition, reading, current, CustomerScores.Of(state, asOfDay, model)));
             }
             wake = Earliest(wake, step.WakeAtMs);
-            if (reading.ChangesOnDay is { } day) wake = Earliest(wake, day * DayMs);
+            if (reading.ChangesOnDay is { } day) wake = Earliest(wake, day * PurchaseDays.DayMs);
         }
 
         // An armed timer earlier than needed stays (it fires, finds nothing, and is set again), so a busy customer's
@@ -80,7 +78,7 @@ public static class AlertEvaluator
     public static double? TimerDays(CustomerState state)
     {
         double? review = state.Review.Exists ? state.Review.TimerDay : null;
-        double? alert = state.Alerts.WakeAtMs != 0 ? state.Alerts.WakeAtMs / (double)DayMs : null;
+        double? alert = state.Alerts.WakeAtMs != 0 ? state.Alerts.WakeAtMs / (double)PurchaseDays.DayMs : null;
         return review is { } r && alert is { } a ? Math.Min(r, a) : review ?? alert;
     }
 

@@ -240,7 +240,7 @@ public static class CustomerStateCodec
         else if (state.Windows.LastDayWith(WindowCounter.Interactions, PurchaseDays.DayNumber(state.LastEventAtMs), 365) is { } day)
         {
             // Older formats did not keep it: the start of the last day the windows show an interaction on.
-            state.LastInteractionAtMs = day * 86_400_000L;
+            state.LastInteractionAtMs = day * PurchaseDays.DayMs;
         }
         if (!r.AtEnd) throw new FormatException("customer state has trailing bytes");
         return state;

@@ -36,7 +36,10 @@ public sealed class PurchaseDays
         if (day == FirstDay) FirstDaySpendUnits = Money.Add(FirstDaySpendUnits, units);
     }
 
-    public static int DayNumber(long unixMs) => (int)Math.Floor(unixMs / 86_400_000d);
+    /// <summary>Milliseconds in a day: epoch day <c>d</c> starts at <c>d * DayMs</c> Unix ms.</summary>
+    public const long DayMs = 86_400_000L;
+
+    public static int DayNumber(long unixMs) => (int)Math.Floor(unixMs / (double)DayMs);
 
     /// <summary>Records a purchase on <paramref name="day"/>; true if that day had no purchase yet.</summary>
     public bool Add(int day)

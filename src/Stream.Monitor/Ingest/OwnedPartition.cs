@@ -100,7 +100,7 @@ internal sealed class OwnedPartition
     }
 
     /// <summary>Sets the timer for the earliest customer timer known to be pending, in epoch days (fractional: alert timers fall within days).</summary>
-    public void NoteDue(double days) => Clock.WakeAt((long)Math.Ceiling(days * Core.Alerts.AlertEvaluator.DayMs), _markReviewsDue);
+    public void NoteDue(double days) => Clock.WakeAt((long)Math.Ceiling(days * PurchaseDays.DayMs), _markReviewsDue);
 
     /// <summary>Due timers were fetched: <paramref name="more"/> left for the next flush, and the earliest later one.</summary>
     public void ReviewsFetched(bool more, double? nextAfter)

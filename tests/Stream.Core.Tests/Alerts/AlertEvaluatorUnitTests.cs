@@ -10,7 +10,7 @@ namespace Stream.Core.Tests.Alerts;
 public sealed class AlertEvaluatorUnitTests
 {
     private const int Start = 20_000;
-    private const long DayMs = AlertEvaluator.DayMs;
+    private const long DayMs = PurchaseDays.DayMs;
     private static readonly AnalyticsOptions Options = new();
     private static readonly CustomerStatus Active = new(LifecycleStage.Active, null, ValueTier.Growth, false);
 

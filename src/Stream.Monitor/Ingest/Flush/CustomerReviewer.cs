@@ -79,7 +79,7 @@ internal sealed class CustomerReviewer(CurrentModel currentModel, IOptions<Analy
                 // In event-time order: each wake the watermark has passed, and the review's day if the timer walked
                 // the status (transitions compare the status before the walk with the one after).
                 changed = false;
-                long? reviewAt = reviewed ? Math.Max(state.LastEventAtMs, state.Review.ReviewedDay * AlertEvaluator.DayMs) : null;
+                long? reviewAt = reviewed ? Math.Max(state.LastEventAtMs, state.Review.ReviewedDay * PurchaseDays.DayMs) : null;
                 for (var i = 0; i < MaxWakes; i++)
                 {
                     long? wake = state.Alerts.WakeAtMs is var w && w != 0 && w <= watermarkMs ? w : null;

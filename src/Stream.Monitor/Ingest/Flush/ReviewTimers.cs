@@ -15,7 +15,7 @@ internal sealed class ReviewTimers(CustomerStateStore store)
 
     public TimedBatch[] Fetch(IReadOnlyList<ReadBatch> batches)
     {
-        var fetching = batches.Select(b => b.Owner.CanFetchReviews ? store.FetchDueAsync(b.Owner.Number, b.Owner.EventTimeMs!.Value / (double)Core.Alerts.AlertEvaluator.DayMs, MaxPerFlush) : null).ToList();
+        var fetching = batches.Select(b => b.Owner.CanFetchReviews ? store.FetchDueAsync(b.Owner.Number, b.Owner.EventTimeMs!.Value / (double)Core.State.PurchaseDays.DayMs, MaxPerFlush) : null).ToList();
         Task.WaitAll(fetching.OfType<Task>().ToArray());
         var timed = new TimedBatch[batches.Count];
         for (var i = 0; i < batches.Count; i++)
