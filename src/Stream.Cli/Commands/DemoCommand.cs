@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
+using Stream.Core.Text;
 using Stream.Monitor.Alerts;
 using Stream.Monitor;
 using Stream.Monitor.Ingest;
@@ -136,7 +137,7 @@ internal static class DemoCommand
         var table = new Table().Border(TableBorder.Simple).AddColumn("rule").AddColumn(new TableColumn("fired").RightAligned()).AddColumn(new TableColumn("resolved").RightAligned());
         foreach (var (rule, fired, resolved) in byRule) table.AddRow(rule, $"{fired:N0}", $"{resolved:N0}");
         var latest = new Table().Border(TableBorder.Simple).AddColumn("latest alerts fired").AddColumn("rule").AddColumn("severity").AddColumn("tier").AddColumn("event time");
-        foreach (var a in alerts.Latest()) latest.AddRow(a.AlertId, a.Rule, a.Severity.ToString().ToLowerInvariant(), a.Tier ?? "-", a.At.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var a in alerts.Latest()) latest.AddRow(a.AlertId, a.Rule, a.Severity.SnakeName(), a.Tier ?? "-", a.At.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture));
         AnsiConsole.Write(new Columns(table, latest));
     }
 }

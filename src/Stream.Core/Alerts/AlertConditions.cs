@@ -17,6 +17,9 @@ namespace Stream.Core.Alerts;
 public readonly record struct ConditionReading(bool Evaluable, ConditionState State, double? Value, double? Threshold, int? WindowDays, int? ChangesOnDay = null)
 {
     public static readonly ConditionReading NotEvaluable = new(false, ConditionState.Clear, null, null, null);
+
+    /// <summary>Clear, with nothing to show: out of scope, no such attribute value, no such activity yet.</summary>
+    public static readonly ConditionReading ClearWithoutEvidence = new(true, ConditionState.Clear, null, null, null);
 }
 
 /// <summary>Evaluates rule conditions against a customer's state and status as of an event-time day.</summary>
@@ -91,7 +94,7 @@ public static class AlertConditions
     private static ConditionReading Transition(AlertRule rule, CustomerStatus? previous, CustomerStatus current)
     {
         var now = Attribute(rule.Attribute!.Value, current);
-        if (now is null || !rule.To.Contains(now)) return new ConditionReading(true, ConditionState.Clear, null, null, null);
+        if (now is null || !rule.To.Contains(now)) return ConditionReading.ClearWithoutEvidence;
         var before = previous is { } p ? Attribute(rule.Attribute.Value, p) : null;
         // A move into To from one of From (any value other than To's, when From is empty) fires; staying in To keeps
         // an alert firing but starts none.
@@ -104,7 +107,7 @@ public static class AlertConditions
         int? lastDay;
         if (rule.AbsenceOf == AbsenceOf.Purchase) lastDay = state.PurchaseDays.DistinctDays > 0 ? state.PurchaseDays.LastDay : null;
         else lastDay = state.LastInteractionAtMs > 0 ? PurchaseDays.DayNumber(state.LastInteractionAtMs) : null;
-        if (lastDay is not { } last) return new ConditionReading(true, ConditionState.Clear, null, null, null);
+        if (lastDay is not { } last) return ConditionReading.ClearWithoutEvidence;
         double limit = rule.After is { } after ? after.TotalDays : 0;
         if (rule.TypicalIntervalMultiple is { } k)
         {

@@ -41,7 +41,7 @@ public static class AlertEvaluator
             if (rule.Kind == AlertRuleKind.Transition && episode is null && previous == current) continue;
             var reading = InScope(rule.Scope, current, state.Profile)
                 ? AlertConditions.Evaluate(rule, state, asOfDay, previous, current, model, options)
-                : new ConditionReading(true, ConditionState.Clear, null, null, null);
+                : ConditionReading.ClearWithoutEvidence;
             if (!reading.Evaluable) continue;
             var condition = reading.State;
             if (condition != ConditionState.Clear && Inhibited(rules, rule, current, alerts)) condition = ConditionState.Clear;

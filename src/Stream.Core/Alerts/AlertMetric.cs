@@ -1,6 +1,5 @@
 using Stream.Core.Analytics;
 using Stream.Core.Events;
-using Stream.Core.Models;
 using Stream.Core.Scoring;
 using Stream.Core.State;
 using Stream.Core.Text;
@@ -59,10 +58,11 @@ public static class AlertMetrics
         switch (metric)
         {
             case AlertMetric.PAlive:
-                if (model is not { Churn: { } churn, Spend: not null } || state.PurchaseDays.DistinctDays == 0) return null;
-                // One purchase day: no repeat purchase to have stopped after, so BG/NBD says 1 (without computing it).
+                // Defined where the customer's scores are (a value model and a purchase); one purchase day has no repeat
+                // purchase to have stopped after, so BG/NBD says 1, which the review's P(alive) leaves out.
+                if (model is not { Churn: not null, Spend: not null } || state.PurchaseDays.DistinctDays == 0) return null;
                 if (state.PurchaseDays.DistinctDays == 1) return 1.0;
-                return CustomerScores.Timing(state, asOfDay) is { } m && BgNbd.ProbabilityAlive(churn, m) is var p && double.IsFinite(p) ? p : null;
+                return CustomerReview.ProbabilityAlive(state, asOfDay, model) is { } p && double.IsFinite(p) ? p : null;
             case AlertMetric.Clv12m:
                 return CustomerScores.Of(state, asOfDay, model)?.Clv12m;
             case AlertMetric.RecencyDays:

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Stream.Core.Alerts;
+using Stream.Core.Text;
 
 namespace Stream.Monitor.Alerts;
 
@@ -26,7 +27,7 @@ public sealed class RecentAlerts
             if (e.Transition != AlertTransition.Fired) continue;
             lock (_latest)
             {
-                _latest.Enqueue(new Fired(e.AlertId, e.Rule.Id, e.Rule.Severity, e.Status.Tier?.ToString().ToLowerInvariant(), DateTimeOffset.FromUnixTimeMilliseconds(e.AtMs)));
+                _latest.Enqueue(new Fired(e.AlertId, e.Rule.Id, e.Rule.Severity, e.Status.Tier?.SnakeName(), DateTimeOffset.FromUnixTimeMilliseconds(e.AtMs)));
                 while (_latest.Count > Kept) _latest.Dequeue();
             }
         }

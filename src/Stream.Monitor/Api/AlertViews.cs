@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Stream.Core.Alerts;
 using Stream.Core.State;
 using Stream.Core.Text;
+using Stream.Monitor.Alerts;
 
 namespace Stream.Monitor.Api;
 
@@ -30,8 +31,7 @@ public static class AlertViews
         {
             if (!byId.TryGetValue((string?)a["rule"]?["id"] ?? "", out var r)) continue;
             if (r.Description is { } description) a["rule"]!["description"] = description;
-            // Tier names are single words: their snake_case name is the member's, lower-cased.
-            var customerTier = Enum.TryParse<Core.Analytics.ValueTier>((string?)a["customer"]?["tier"], ignoreCase: true, out var t) ? t : (Core.Analytics.ValueTier?)null;
+            var customerTier = SnakeNames<Core.Analytics.ValueTier>.ByName.TryGetValue((string?)a["customer"]?["tier"] ?? "", out var t) ? t : (Core.Analytics.ValueTier?)null;
             a["suggestedAction"] = r.ActionFor(customerTier);
         }
         return new { total = matching.Count, alerts = page };
