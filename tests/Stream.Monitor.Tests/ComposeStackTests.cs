@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Stream.Monitor.Tests.Support;
 using YamlDotNet.RepresentationModel;
 
 namespace Stream.Monitor.Tests;
@@ -11,7 +12,7 @@ namespace Stream.Monitor.Tests;
 public sealed partial class ComposeStackTests
 {
     private static readonly string Root = ReferenceData.RepositoryRoot();
-    private static readonly YamlMappingNode Services = (YamlMappingNode)Load("docker-compose.yml")["services"];
+    private static readonly YamlMappingNode Services = (YamlMappingNode)YamlFiles.Load("docker-compose.yml")["services"];
 
     [Fact]
     public void Every_mounted_path_exists()
@@ -29,7 +30,7 @@ public sealed partial class ComposeStackTests
     [Fact]
     public void Prometheus_scrapes_the_monitor_service_on_the_port_the_monitor_listens_on()
     {
-        var config = LoadFile(HostPathOf("prometheus", "/etc/prometheus/prometheus.yml"));
+        var config = YamlFiles.Load(HostPathOf("prometheus", "/etc/prometheus/prometheus.yml"));
         var targets = ((YamlSequenceNode)config["scrape_configs"]).Cast<YamlMappingNode>()
             .SelectMany(job => ((YamlSequenceNode)job["static_configs"]).Cast<YamlMappingNode>())
             .SelectMany(c => ((YamlSequenceNode)c["targets"]).Select(Scalar)).ToList();
@@ -44,7 +45,7 @@ public sealed partial class ComposeStackTests
     [Fact]
     public void Prometheus_finds_every_rule_file_its_config_loads_in_what_compose_mounts()
     {
-        var config = LoadFile(HostPathOf("prometheus", "/etc/prometheus/prometheus.yml"));
+        var config = YamlFiles.Load(HostPathOf("prometheus", "/etc/prometheus/prometheus.yml"));
         var ruleFiles = ((YamlSequenceNode)config["rule_files"]).Select(Scalar).ToList();
         Assert.NotEmpty(ruleFiles);
         foreach (var file in ruleFiles)
@@ -59,12 +60,12 @@ public sealed partial class ComposeStackTests
     [Fact]
     public void Grafana_reads_the_prometheus_service_and_the_mounted_dashboards()
     {
-        var datasources = LoadFile(HostPathOf("grafana", "/etc/grafana/provisioning") + "/datasources/prometheus.yml");
+        var datasources = YamlFiles.Load(HostPathOf("grafana", "/etc/grafana/provisioning") + "/datasources/prometheus.yml");
         var url = new Uri(Scalar(((YamlMappingNode)((YamlSequenceNode)datasources["datasources"])[0])["url"]));
         Assert.True(Services.Children.ContainsKey(url.Host), $"Grafana's data source is {url}, but there is no service {url.Host}");
         Assert.Contains(Sequence((YamlMappingNode)Services[url.Host], "ports"), p => p.EndsWith(":" + url.Port, StringComparison.Ordinal));
 
-        var providers = LoadFile(HostPathOf("grafana", "/etc/grafana/provisioning") + "/dashboards/stream.yml");
+        var providers = YamlFiles.Load(HostPathOf("grafana", "/etc/grafana/provisioning") + "/dashboards/stream.yml");
         var path = Scalar(((YamlMappingNode)((YamlMappingNode)((YamlSequenceNode)providers["providers"])[0])["options"])["path"]);
         var dashboards = Path.Combine(Root, HostPathOf("grafana", path));
         Assert.NotEmpty(Directory.GetFiles(dashboards, "*.json"));
@@ -106,17 +107,7 @@ public sealed partial class ComposeStackTests
     private static IEnumerable<string> Sequence(YamlMappingNode node, string key) =>
         node.Children.TryGetValue(key, out var value) ? ((YamlSequenceNode)value).Select(Scalar) : [];
 
-    private static string Scalar(YamlNode node) => ((YamlScalarNode)node).Value!;
-
-    private static YamlMappingNode Load(string relative) => LoadFile(relative);
-
-    private static YamlMappingNode LoadFile(string relative)
-    {
-        var stream = new YamlStream();
-        using var reader = new StreamReader(Path.Combine(Root, relative));
-        stream.Load(reader);
-        return (YamlMappingNode)stream.Documents[0].RootNode;
-    }
+    private static string Scalar(YamlNode node) => YamlFiles.Scalar(node);
 
     [GeneratedRegex("ENV Urls=(?<urls>\\S+)")]
     private static partial Regex UrlsInDockerfile();

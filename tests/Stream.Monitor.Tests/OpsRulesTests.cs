@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using Stream.Monitor.Tests.Support;
 using YamlDotNet.RepresentationModel;
 
 namespace Stream.Monitor.Tests;
@@ -46,15 +47,9 @@ public sealed class OpsRulesTests
         }
     }
 
-    private static YamlMappingNode Load(string file)
-    {
-        var yaml = new YamlStream();
-        using var reader = new StreamReader(Path.Combine(Rules, file));
-        yaml.Load(reader);
-        return (YamlMappingNode)yaml.Documents[0].RootNode;
-    }
+    private static YamlMappingNode Load(string file) => YamlFiles.Load(Path.Combine("deploy", "prometheus", "rules", file));
 
-    private static string Scalar(YamlNode node) => ((YamlScalarNode)node).Value!;
+    private static string Scalar(YamlNode node) => YamlFiles.Scalar(node);
 
     private static (int ExitCode, string Output) Promtool(params string[] args)
     {
