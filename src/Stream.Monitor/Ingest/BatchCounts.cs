@@ -30,6 +30,8 @@ internal sealed class BatchCounts
 
     public void CountTaken() => Records++;
 
+    public void CountTaken(int records) => Records += records;
+
     /// <summary>Makes room for the latencies of up to <paramref name="events"/> events at once.</summary>
     public void ExpectEvents(int events) => _latencies.EnsureCapacity(events);
 

@@ -45,4 +45,94 @@ internal sealed class BatchIntake(IReadOnlyDictionary<string, long> resumeAt)
         _counts = new BatchCounts();
         return batch;
     }
+
+    /// <summary>
+    /// Hands over the records taken so far in timestamp order across <paramref name="topics"/>, as far as that order
+    /// is known: a Kafka Streams task's rule. The record with the earliest timestamp (then the earlier topic in
+    /// <paramref name="topics"/>) goes next, and the merge stops while a topic that Kafka holds more records of
+    /// (<paramref name="atEnd"/> false) has none taken, since its next may be earlier. What is left stays for the next
+    /// batch, so however the records are batched, and however the consumer interleaved the topics, a partition's
+    /// events are applied in the same order.
+    /// </summary>
+    public TakenBatch DetachMerged(OwnedPartition owner, IReadOnlyList<string> topics, Func<string, bool> atEnd)
+    {
+        var records = _records;
+        if (records.Count == 0 || SingleTopic(records, topics, atEnd)) return Detach(owner);
+
+        var byTopic = new Queue<ConsumedRecord>[topics.Count];
+        for (var t = 0; t < topics.Count; t++) byTopic[t] = new Queue<ConsumedRecord>();
+        foreach (var r in records) byTopic[IndexOf(topics, r.Topic)].Enqueue(r);
+        var waitFor = new bool[topics.Count];
+        for (var t = 0; t < topics.Count; t++) waitFor[t] = !atEnd(topics[t]);
+
+        var merged = _spare;
+        merged.Clear();
+        while (true)
+        {
+            var next = -1;
+            for (var t = 0; t < byTopic.Length; t++)
+            {
+                if (byTopic[t].Count == 0)
+                {
+                    if (waitFor[t]) goto done;
+                    continue;
+                }
+                if (next < 0 || byTopic[t].Peek().Timestamp.UnixTimestampMs < byTopic[next].Peek().Timestamp.UnixTimestampMs) next = t;
+            }
+            if (next < 0) break;
+            merged.Add(byTopic[next].Dequeue());
+        }
+        done:
+        var reached = new Dictionary<string, long>(_next, StringComparer.Ordinal);
+        var counts = new BatchCounts();
+        counts.CountTaken(merged.Count);
+        _records = records;
+        _records.Clear();
+        for (var t = 0; t < byTopic.Length; t++)
+        {
+            if (byTopic[t].Count > 0) reached[topics[t]] = byTopic[t].Peek().Offset;
+            _records.AddRange(byTopic[t]);
+        }
+        _counts = new BatchCounts();
+        _counts.CountTaken(_records.Count);
+        _spare = [];
+        return new TakenBatch(owner, merged, reached, counts);
+    }
+
+    /// <summary>
+    /// Copies the records kept for the next batch into the arena's current chunks, so the chunks they were in can be
+    /// reused once the flush that read the others is done.
+    /// </summary>
+    public void MoveKept(RecordArena arena)
+    {
+        for (var i = 0; i < _records.Count; i++)
+        {
+            var r = _records[i];
+            _records[i] = r with { Key = arena.Copy(r.Key), Value = arena.Copy(r.Value) };
+        }
+    }
+
+    private static bool SingleTopic(List<ConsumedRecord> records, IReadOnlyList<string> topics, Func<string, bool> atEnd)
+    {
+        var topic = records[0].Topic;
+        foreach (var r in records)
+        {
+            if (!ReferenceEquals(r.Topic, topic) && r.Topic != topic) return false;
+        }
+        // One topic taken: in order as it is, unless another may still have earlier records.
+        foreach (var t in topics)
+        {
+            if (t != topic && !atEnd(t)) return false;
+        }
+        return true;
+    }
+
+    private static int IndexOf(IReadOnlyList<string> topics, string topic)
+    {
+        for (var t = 0; t < topics.Count; t++)
+        {
+            if (ReferenceEquals(topics[t], topic) || topics[t] == topic) return t;
+        }
+        throw new ArgumentException($"topic {topic} is not an input topic", nameof(topic));
+    }
 }

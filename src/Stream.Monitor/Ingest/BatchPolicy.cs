@@ -34,6 +34,9 @@ internal sealed class BatchPolicy(IOptions<IngestOptions> options, TimeProvider 
     /// <summary>Records taken and not yet handed to a flush.</summary>
     public int Pending { get; private set; }
 
+    // Of those, the records the last flush kept back (see BatchIntake.DetachMerged): a batch's size counts the others.
+    private int _kept;
+
     public DateTimeOffset Now => clock.GetUtcNow();
 
     /// <summary>A high-resolution timestamp (<see cref="TimeProvider.GetTimestamp"/>).</summary>
@@ -54,7 +57,7 @@ internal sealed class BatchPolicy(IOptions<IngestOptions> options, TimeProvider 
     }
 
     /// <summary>Whether a run of already-fetched records may go on after <paramref name="taken"/> of them: a full batch ends it.</summary>
-    public bool RunContinues(int taken) => taken < RunRecords && Pending < _options.MaxBatchRecords;
+    public bool RunContinues(int taken) => taken < RunRecords && Pending - _kept < _options.MaxBatchRecords;
 
     /// <summary>A record was taken into a batch.</summary>
     public void Taken()
@@ -75,7 +78,7 @@ internal sealed class BatchPolicy(IOptions<IngestOptions> options, TimeProvider 
     /// </summary>
     public bool FlushDue(bool flushRunning, Func<long> backlog)
     {
-        if (Pending >= _options.MaxBatchRecords) return true;
+        if (Pending - _kept >= _options.MaxBatchRecords) return true;
         if (Pending == 0 || flushRunning) return false;
         var now = Now;
         var age = now - _oldestPending;
@@ -88,11 +91,21 @@ internal sealed class BatchPolicy(IOptions<IngestOptions> options, TimeProvider 
         return age >= BatchDelay;
     }
 
+    /// <summary>
+    /// A flush kept <paramref name="records"/> back for the next batch: the batch fills with as many new ones as usual,
+    /// and their delay starts again, so waiting for the records they wait for does not spin.
+    /// </summary>
+    public void Kept(int records)
+    {
+        _kept = records;
+        if (records > 0) _oldestPending = Now;
+    }
+
     /// <summary>Records left the batch: handed to a flush, or dropped with their partition.</summary>
     public void Removed(int records) => Pending -= records;
 
     /// <summary>Everything taken was dropped (the loop starts over from Redis).</summary>
-    public void Reset() => Pending = 0;
+    public void Reset() => Pending = _kept = 0;
 
     /// <summary>Whether quiet partitions' watermarks and timers are due to move (once per <see cref="IdleTick"/>, between flushes).</summary>
     public bool IdleTickDue(bool flushStarted)

@@ -152,14 +152,31 @@ internal sealed class IngestLoop
     private void Flush(IReadOnlyCollection<OwnedPartition> partitions)
     {
         FinishFlush();
-        var taken = partitions.Where(p => p.Intake.Records > 0 || p.CanFetchReviews).Select(p => p.Intake.Detach(p)).ToList();
-        if (taken.Count == 0) return;
-        _batching.Removed(taken.Sum(t => t.Counts.Records));
+        var taken = partitions.Where(p => p.Intake.Records > 0 || p.CanFetchReviews)
+            .Select(p => p.Intake.DetachMerged(p, _topics.Inputs, topic => AtEnd(p, topic)))
+            .Where(t => t.Records.Count > 0 || t.Owner.CanFetchReviews)
+            .ToList();
         var owned = _ownership.Owned.ToList();
-        // The arena's chunks so far can be reused after this flush only if no partition keeps records in them.
-        _flushSealedArena = owned.All(p => p.Intake.Records == 0);
-        if (_flushSealedArena) _arena.Seal();
+        _batching.Removed(taken.Sum(t => t.Counts.Records));
+        _batching.Kept(owned.Sum(p => p.Intake.Records));
+        if (taken.Count == 0) return;
+        // The arena's chunks so far can be reused after this flush if no partition keeps records in them: records
+        // kept back by the merge are copied out of them first; a partition left out of this flush keeps its own.
+        var leftOut = owned.Where(p => !partitions.Contains(p)).ToList();
+        _flushSealedArena = leftOut.All(p => p.Intake.Records == 0);
+        if (_flushSealedArena)
+        {
+            _arena.Seal();
+            foreach (var p in owned) p.Intake.MoveKept(_arena);
+        }
         _flushes.Start(taken, owned, _batching.Now);
+    }
+
+    /// <summary>Whether this consumer has taken all Kafka is known to hold of the topic's partition (unknown counts as all).</summary>
+    private bool AtEnd(OwnedPartition p, string topic)
+    {
+        var high = _consumer!.GetWatermarkOffsets(new TopicPartition(topic, p.Number)).High;
+        return high == Offset.Unset || p.Intake.TakenNext(topic) is not { } next ? high == Offset.Unset || high.Value == 0 : next >= high.Value;
     }
 
     /// <summary>Waits for the running flush, if any; its failure is thrown here.</summary>

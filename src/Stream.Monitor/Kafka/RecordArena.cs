@@ -47,6 +47,9 @@ public sealed class RecordArena : IDeserializer<RecordBytes>
         return slice;
     }
 
+    /// <summary>Copies a slice (of an older chunk, say) into the current chunk.</summary>
+    public RecordBytes Copy(RecordBytes bytes) => bytes.IsNull ? bytes : Deserialize(bytes.Span, false, default);
+
     /// <summary>
     /// Makes every chunk writable again: call only when no slice handed out so far will be read. Chunks not
     /// needed since the previous call are let go, so what stays is what the last cycle used.
