@@ -81,7 +81,7 @@ public sealed class LoadByKeyTests
         var byKey = _partition.Customers.EntriesByKey(taken.Records);
         var loaded = _partition.Customers.Loading.ToList();
         _partition.Customers.CompleteLoading(new CustomerState?[loaded.Count]);
-        return (_reader.Read(new KeyedBatch(taken, byKey), Now), loaded);
+        return (_reader.Read(new KeyedBatch(taken, byKey), Now, review: null), loaded);
     }
 
     private void Take(string? key, CustomerEvent ev)

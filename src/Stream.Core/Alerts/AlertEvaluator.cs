@@ -18,7 +18,13 @@ public static class AlertEvaluator
     /// <param name="previous">The status before the review that led here (transitions compare it with <paramref name="current"/>).</param>
     /// <returns>True when the customer's alert state changed (it must be written).</returns>
     public static bool Evaluate(AlertRuleSet rules, string customerId, CustomerState state, long atMs, CustomerStatus? previous, CustomerStatus current,
-        PopulationModel? model, AnalyticsOptions options, List<AlertEvent> events)
+        PopulationModel? model, AnalyticsOptions options, List<AlertEvent> events) =>
+        Evaluate(rules, rules.EvaluationOrder, customerId, state, atMs, previous, current, model, options, events);
+
+    /// <summary>Evaluates only <paramref name="evaluating"/> (in evaluation order), e.g. the rules an event moved (<see cref="AlertRuleSet.MovedBy"/>).</summary>
+    /// <remarks>The others keep their episodes, and their timers: the customer's timer only ever moves earlier here, unless it has passed.</remarks>
+    public static bool Evaluate(AlertRuleSet rules, IReadOnlyList<AlertRule> evaluating, string customerId, CustomerState state, long atMs,
+        CustomerStatus? previous, CustomerStatus current, PopulationModel? model, AnalyticsOptions options, List<AlertEvent> events)
     {
         var alerts = state.Alerts;
         var changed = false;
@@ -32,10 +38,9 @@ public static class AlertEvaluator
         }
         var asOfDay = PurchaseDays.DayNumber(atMs);
         long? wake = null;
-        var order = rules.EvaluationOrder;
-        for (var r = 0; r < order.Count; r++)
+        for (var r = 0; r < evaluating.Count; r++)
         {
-            var rule = order[r];
+            var rule = evaluating[r];
             var episode = alerts.Find(rule.Id);
             // A transition starts only when the status moves; without an episode and a move there is nothing to step.
             if (rule.Kind == AlertRuleKind.Transition && episode is null && previous == current) continue;

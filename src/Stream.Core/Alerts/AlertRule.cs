@@ -137,4 +137,48 @@ public sealed record AlertRuleSet(IReadOnlyList<AlertRule> Rules, IReadOnlyList<
         [.. Rules.Where(r => !Inhibitions.Any(i => i.TargetRuleId == r.Id)), .. Rules.Where(r => Inhibitions.Any(i => i.TargetRuleId == r.Id))];
 
     public bool Contains(string ruleId) => _ids.Contains(ruleId);
+
+    // Made on first use (idempotent, so a race only makes it twice).
+    private IReadOnlyList<AlertRule>[]? _movedBy;
+
+    /// <summary>
+    /// The rules (in <see cref="EvaluationOrder"/>) whose condition an event of this type can move, with the rules
+    /// those inhibit: what is evaluated right after such an event is applied. Time moves the others; their timers and
+    /// the reviews see to them.
+    /// </summary>
+    public IReadOnlyList<AlertRule> MovedBy(EventType type) => (_movedBy ??= MovedByType())[(int)type];
+
+    /// <summary>
+    /// The rules a review's status change can move: transitions, with the rules those inhibit. Scopes and per-tier
+    /// thresholds take a new status at each rule's next evaluation, so a status found at a batch's end does not add
+    /// evaluations that another batching would not make.
+    /// </summary>
+    public IReadOnlyList<AlertRule> MovedByStatus => (_movedBy ??= MovedByType())[EventTypes.Count];
+
+    /// <summary>
+    /// The rules a review day can move with no event: thresholds, whose metrics change as time passes (the review
+    /// days are when they can), with the rules those inhibit. Counts, absences and overdue payments set their own
+    /// timers for the moment theirs change.
+    /// </summary>
+    public IReadOnlyList<AlertRule> MovedByTime => (_movedBy ??= MovedByType())[EventTypes.Count + 1];
+
+    /// <summary>What a review day moves when the status moved too: <see cref="MovedByTime"/> and <see cref="MovedByStatus"/>.</summary>
+    public IReadOnlyList<AlertRule> MovedByTimeAndStatus => (_movedBy ??= MovedByType())[EventTypes.Count + 2];
+
+    private IReadOnlyList<AlertRule>[] MovedByType()
+    {
+        var moved = new IReadOnlyList<AlertRule>[EventTypes.Count + 3];
+        foreach (var type in EventTypes.All) moved[(int)type] = WithTargets(r => AlertRuleInputs.MovedBy(r, type));
+        moved[EventTypes.Count] = WithTargets(r => r.Kind == AlertRuleKind.Transition);
+        moved[EventTypes.Count + 1] = WithTargets(r => r.Kind == AlertRuleKind.Threshold);
+        moved[EventTypes.Count + 2] = WithTargets(r => r.Kind is AlertRuleKind.Threshold or AlertRuleKind.Transition);
+        return moved;
+    }
+
+    private IReadOnlyList<AlertRule> WithTargets(Func<AlertRule, bool> moves)
+    {
+        var ids = Rules.Where(moves).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        ids.UnionWith(Inhibitions.Where(i => i.SourceRuleId is { } s && ids.Contains(s)).Select(i => i.TargetRuleId));
+        return [.. EvaluationOrder.Where(r => ids.Contains(r.Id))];
+    }
 }

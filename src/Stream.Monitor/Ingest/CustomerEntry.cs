@@ -17,6 +17,15 @@ internal sealed class CustomerEntry(string customerId)
     /// <summary>Changed since the last write was encoded.</summary>
     public bool Changed { get; private set; }
 
+    /// <summary>
+    /// The timer (epoch days) the partition's due set holds for it as the batch that changed it began, or as that
+    /// batch sets it: the batch writes the timer only when it differs.
+    /// </summary>
+    public double? StoredTimerDays { get; set; }
+
+    /// <summary>Events were applied to it since its last review.</summary>
+    public bool Unreviewed { get; set; }
+
     public void Loaded(CustomerState? stored) => State = stored ?? new CustomerState();
 
     /// <summary>Marks the entry changed; true the first time since it was last written.</summary>

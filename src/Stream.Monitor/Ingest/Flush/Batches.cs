@@ -19,7 +19,7 @@ internal sealed record KeyedBatch(TakenBatch Taken, IReadOnlyList<CustomerEntry?
 /// A batch read and validated: invalid records dead-lettered, the events of loaded customers applied, and the
 /// events whose customer was not loaded yet waiting, in arrival order.
 /// </summary>
-internal sealed record ReadBatch(OwnedPartition Owner, IReadOnlyDictionary<string, long> Next, BatchCounts Counts, List<WaitingEvent> Waiting);
+internal sealed record ReadBatch(OwnedPartition Owner, IReadOnlyDictionary<string, long> Next, BatchCounts Counts, List<WaitingEvent> Waiting, BatchReview? Review);
 
 /// <summary>An event whose customer's state is not loaded yet.</summary>
 internal readonly record struct WaitingEvent(CustomerEntry Entry, EventFacts Event, long RecordAtMs);
@@ -30,8 +30,9 @@ internal sealed record TimedBatch(ReadBatch Read, IReadOnlyList<CustomerEntry> D
 /// <summary>A timed batch once every customer it names is loaded.</summary>
 internal sealed record LoadedBatch(TimedBatch Timed);
 
-/// <summary>Every event of the batch applied; the customers due for review still to review.</summary>
-internal sealed record AppliedBatch(OwnedPartition Owner, IReadOnlyDictionary<string, long> Next, BatchCounts Counts, IReadOnlyList<CustomerEntry> DueForReview);
+/// <summary>Every event of the batch applied; the customers due for review still to review, and the batch's review so far.</summary>
+internal sealed record AppliedBatch(OwnedPartition Owner, IReadOnlyDictionary<string, long> Next, BatchCounts Counts, IReadOnlyList<CustomerEntry> DueForReview,
+    BatchReview? Review);
 
 /// <summary>Reviewed: the status changes found, the alerts raised, and the customer timers to write (customer, epoch days).</summary>
 internal sealed record ReviewedBatch(OwnedPartition Owner, IReadOnlyDictionary<string, long> Next, BatchCounts Counts,

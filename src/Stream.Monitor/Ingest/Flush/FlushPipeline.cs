@@ -80,7 +80,7 @@ internal sealed class FlushPipeline(
         BoundCaches(owned);
         var keyed = loader.LoadByKey(taken);
         var read = new ReadBatch[keyed.Length];
-        Parallel.For(0, keyed.Length, i => read[i] = reader.Read(keyed[i], now));
+        Parallel.For(0, keyed.Length, i => read[i] = reader.Read(keyed[i], now, reviewer.Begin(keyed[i].Taken.Owner, keyed[i].Taken.Counts)));
         var loaded = loader.LoadQueued(timers.Fetch(read));
         var encoded = new EncodedBatch[loaded.Length];
         var reviewed = new ReviewedBatch[loaded.Length];

@@ -20,7 +20,8 @@ internal sealed class RecordReader(IOptions<IngestOptions> options, IOptions<Kaf
 
     /// <param name="wallNow">The flush's clock, which the watermarks take as the arrival time (a record waits at most
     /// its batch's delay and the previous flush).</param>
-    public ReadBatch Read(KeyedBatch batch, DateTimeOffset wallNow)
+    /// <param name="review">The batch's review, which applying an event involves (null: none, as in a test of this stage alone).</param>
+    public ReadBatch Read(KeyedBatch batch, DateTimeOffset wallNow, BatchReview? review)
     {
         var (owner, records, next, counts) = batch.Taken;
         counts.ExpectEvents(records.Count);
@@ -43,10 +44,10 @@ internal sealed class RecordReader(IOptions<IngestOptions> options, IOptions<Kaf
             // A valid event's customerId is its key, so the entry found by key is normally its customer's.
             var entry = byKey is not null && ReferenceEquals(byKey.CustomerId, ev.CustomerId) ? byKey : owner.Customers.Entry(ev.CustomerId);
             var recordAtMs = recordTime.ToUnixTimeMilliseconds();
-            if (entry.State is not null) applier.Apply(owner, counts, entry, ev, recordAtMs);
+            if (entry.State is not null) applier.Apply(owner, counts, entry, ev, recordAtMs, review);
             else waiting.Add(new WaitingEvent(entry, ev, recordAtMs));
         }
         owner.AdvanceClock(wallNow);
-        return new ReadBatch(owner, next, counts, waiting);
+        return new ReadBatch(owner, next, counts, waiting, review);
     }
 }
