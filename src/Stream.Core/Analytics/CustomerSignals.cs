@@ -26,8 +26,44 @@ public sealed record CustomerSignals(
 
     public bool SpendDrop(AnalyticsOptions o) => SpendRatio < o.DropRatio;
 
+    // The last customer, day and event count this thread read the ratios for: a review and the alert rules after it
+    // read the same ones, and the window sums behind them are the dearest part of either.
+    [ThreadStatic] private static Memo? t_memo;
+
+    private sealed class Memo
+    {
+        public CustomerState? State;
+        public AnalyticsOptions? Options;
+        public long Events;
+        public int Day;
+        public (long, double, double?)? Engagement;
+        public (long, long, double?)? Spend;
+
+        public bool For(CustomerState state, int day, AnalyticsOptions o)
+        {
+            if (ReferenceEquals(State, state) && Events == state.EventCount && Day == day && ReferenceEquals(Options, o)) return true;
+            (State, Events, Day, Options, Engagement, Spend) = (state, state.EventCount, day, o, null, null);
+            return false;
+        }
+    }
+
     /// <summary>Interactions in the recent span, the weekly baseline before it, and their ratio (null below the guard).</summary>
     public static (long Recent, double BaselinePerWeek, double? Ratio) Engagement(CustomerState state, int asOfDay, AnalyticsOptions o)
+    {
+        var memo = t_memo ??= new Memo();
+        if (memo.For(state, asOfDay, o) && memo.Engagement is { } known) return known;
+        return (memo.Engagement = ReadEngagement(state, asOfDay, o)).Value;
+    }
+
+    /// <summary>Net spend in the recent span, in the same span before it, and their ratio (null below the guard).</summary>
+    public static (long Recent, long Prior, double? Ratio) Spend(CustomerState state, int asOfDay, AnalyticsOptions o)
+    {
+        var memo = t_memo ??= new Memo();
+        if (memo.For(state, asOfDay, o) && memo.Spend is { } known) return known;
+        return (memo.Spend = ReadSpend(state, asOfDay, o)).Value;
+    }
+
+    private static (long Recent, double BaselinePerWeek, double? Ratio) ReadEngagement(CustomerState state, int asOfDay, AnalyticsOptions o)
     {
         var w = state.Windows;
         var recent = w.Sum(WindowCounter.Interactions, asOfDay, o.RecentDays);
@@ -35,8 +71,7 @@ public sealed record CustomerSignals(
         return (recent, baselinePerWeek, baselinePerWeek >= o.MinBaselinePerWeek ? recent * 7.0 / o.RecentDays / baselinePerWeek : null);
     }
 
-    /// <summary>Net spend in the recent span, in the same span before it, and their ratio (null below the guard).</summary>
-    public static (long Recent, long Prior, double? Ratio) Spend(CustomerState state, int asOfDay, AnalyticsOptions o)
+    private static (long Recent, long Prior, double? Ratio) ReadSpend(CustomerState state, int asOfDay, AnalyticsOptions o)
     {
         var w = state.Windows;
         var spendWeeks = (o.SpendDays + 6) / 7;

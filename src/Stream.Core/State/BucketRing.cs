@@ -80,6 +80,20 @@ public sealed class BucketRing(int length)
     public long Sum(WindowCounter counter, int last, int count)
     {
         var (start, end) = Range(last, count);
+        long sum = 0;
+        for (var i = start; i < end; i++)
+        {
+            var value = CounterAt(i, counter);
+            var next = sum + value;
+            // Overflow (sums of money near long's range): saturate, as the wide sum would.
+            if (((sum ^ next) & (value ^ next)) < 0) return WideSum(counter, start, end);
+            sum = next;
+        }
+        return sum;
+    }
+
+    private long WideSum(WindowCounter counter, int start, int end)
+    {
         Int128 sum = 0;
         for (var i = start; i < end; i++) sum += CounterAt(i, counter);
         return long.CreateSaturating(sum);
