@@ -15,6 +15,9 @@ internal sealed class BatchIntake(IReadOnlyDictionary<string, long> resumeAt)
     // The list the previous detached batch was read from, emptied by then: reused to keep its capacity.
     private List<ConsumedRecord> _spare = [];
     private BatchCounts _counts = new();
+    // DetachMerged's buffers: the records it keeps back, and each topic's records.
+    private List<ConsumedRecord> _kept = [];
+    private List<int>[] _byTopic = [];
 
     /// <summary>Records taken since the last detach.</summary>
     public int Records => _records.Count;
@@ -59,10 +62,12 @@ internal sealed class BatchIntake(IReadOnlyDictionary<string, long> resumeAt)
         var records = _records;
         if (records.Count == 0 || SingleTopic(records, topics, atEnd)) return Detach(owner);
 
-        var byTopic = new Queue<ConsumedRecord>[topics.Count];
-        for (var t = 0; t < topics.Count; t++) byTopic[t] = new Queue<ConsumedRecord>();
-        foreach (var r in records) byTopic[IndexOf(topics, r.Topic)].Enqueue(r);
-        var waitFor = new bool[topics.Count];
+        // Each topic's records, as indexes into the taken ones (in offset order, as taken); buffers kept for reuse.
+        if (_byTopic.Length != topics.Count) _byTopic = [.. topics.Select(_ => new List<int>())];
+        foreach (var list in _byTopic) list.Clear();
+        for (var i = 0; i < records.Count; i++) _byTopic[IndexOf(topics, records[i].Topic)].Add(i);
+        Span<int> heads = stackalloc int[topics.Count];
+        Span<bool> waitFor = stackalloc bool[topics.Count];
         for (var t = 0; t < topics.Count; t++) waitFor[t] = !atEnd(topics[t]);
 
         var merged = _spare;
@@ -70,32 +75,36 @@ internal sealed class BatchIntake(IReadOnlyDictionary<string, long> resumeAt)
         while (true)
         {
             var next = -1;
-            for (var t = 0; t < byTopic.Length; t++)
+            var stop = false;
+            for (var t = 0; t < topics.Count; t++)
             {
-                if (byTopic[t].Count == 0)
+                if (heads[t] == _byTopic[t].Count)
                 {
-                    if (waitFor[t]) goto done;
+                    stop |= waitFor[t];
                     continue;
                 }
-                if (next < 0 || byTopic[t].Peek().Timestamp.UnixTimestampMs < byTopic[next].Peek().Timestamp.UnixTimestampMs) next = t;
+                if (next < 0 || records[_byTopic[t][heads[t]]].Timestamp.UnixTimestampMs < records[_byTopic[next][heads[next]]].Timestamp.UnixTimestampMs) next = t;
             }
-            if (next < 0) break;
-            merged.Add(byTopic[next].Dequeue());
+            if (stop || next < 0) break;
+            merged.Add(records[_byTopic[next][heads[next]++]]);
         }
-        done:
+
         var reached = new Dictionary<string, long>(_next, StringComparer.Ordinal);
+        var kept = _kept;
+        kept.Clear();
+        for (var t = 0; t < topics.Count; t++)
+        {
+            var indexes = _byTopic[t];
+            if (heads[t] < indexes.Count) reached[topics[t]] = records[indexes[heads[t]]].Offset;
+            for (var k = heads[t]; k < indexes.Count; k++) kept.Add(records[indexes[k]]);
+        }
         var counts = new BatchCounts();
         counts.CountTaken(merged.Count);
-        _records = records;
-        _records.Clear();
-        for (var t = 0; t < byTopic.Length; t++)
-        {
-            if (byTopic[t].Count > 0) reached[topics[t]] = byTopic[t].Peek().Offset;
-            _records.AddRange(byTopic[t]);
-        }
         _counts = new BatchCounts();
-        _counts.CountTaken(_records.Count);
-        _spare = [];
+        _counts.CountTaken(kept.Count);
+        // The kept records are taken on; the merged ones are read by the flush, and their list is reused at the next detach.
+        records.Clear();
+        (_records, _kept, _spare) = (kept, records, merged);
         return new TakenBatch(owner, merged, reached, counts);
     }
 
