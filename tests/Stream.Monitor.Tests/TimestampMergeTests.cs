@@ -32,7 +32,7 @@ public sealed class TimestampMergeTests
         var intake = Intake();
         foreach (var r in Transactions.Concat(Profiles).Concat(Interactions)) Take(intake, r);
 
-        var batch = intake.DetachMerged(Owner(), Topics.Inputs, _ => true, T0);
+        var batch = intake.DetachMerged(Owner(), Topics.Inputs, _ => true);
 
         Assert.Equal(["i1", "t2", "p3", "i4", "i4", "t4", "t7", "i9"], Names(batch.Records));
         Assert.Equal(8, batch.Counts.Records);
@@ -45,36 +45,21 @@ public sealed class TimestampMergeTests
         var intake = Intake();
         // Transactions' last two and the profile have not been taken yet, and Kafka holds more of those topics.
         foreach (var r in Interactions.Concat(Transactions.Take(1))) Take(intake, r);
-        var first = intake.DetachMerged(Owner(), Topics.Inputs, topic => topic == Topics.Interactions, T0);
+        var first = intake.DetachMerged(Owner(), Topics.Inputs, topic => topic == Topics.Interactions);
         // The profile topic has records in Kafka and none taken: nothing can go before its next one.
         Assert.Empty(first.Records);
         Assert.Equal(5, intake.Records);
 
         Take(intake, Profiles[0]);
-        var second = intake.DetachMerged(Owner(), Topics.Inputs, topic => topic != Topics.Transactions, T0);
+        var second = intake.DetachMerged(Owner(), Topics.Inputs, topic => topic != Topics.Transactions);
         // Transactions ran out after t2, and its next record may be earlier than anything left.
         Assert.Equal(["i1", "t2"], Names(second.Records));
         Assert.Equal((1L, 1L, 0L), (second.Next[Topics.Interactions], second.Next[Topics.Transactions], second.Next[Topics.Profiles]));
 
         foreach (var r in Transactions.Skip(1)) Take(intake, r);
-        var third = intake.DetachMerged(Owner(), Topics.Inputs, _ => true, T0);
+        var third = intake.DetachMerged(Owner(), Topics.Inputs, _ => true);
         Assert.Equal(["p3", "i4", "i4", "t4", "t7", "i9"], Names(third.Records));
         Assert.Equal((4L, 3L, 1L), (third.Next[Topics.Interactions], third.Next[Topics.Transactions], third.Next[Topics.Profiles]));
-    }
-
-    [Fact]
-    public void A_merge_that_has_waited_for_a_topic_for_its_limit_goes_on_without_it()
-    {
-        var intake = Intake();
-        foreach (var r in Interactions) Take(intake, r);
-        // Kafka says the profile topic has more (a transaction marker, say), and nothing of it ever comes.
-        var waitsFor = (string topic) => topic != Topics.Profiles;
-        Assert.Empty(intake.DetachMerged(Owner(), Topics.Inputs, waitsFor, T0).Records);
-        Assert.Empty(intake.DetachMerged(Owner(), Topics.Inputs, waitsFor, T0 + BatchIntake.MergeWait / 2).Records);
-
-        var batch = intake.DetachMerged(Owner(), Topics.Inputs, waitsFor, T0 + BatchIntake.MergeWait);
-
-        Assert.Equal(["i1", "i4", "i4", "i9"], Names(batch.Records));
     }
 
     [Fact]
@@ -82,14 +67,14 @@ public sealed class TimestampMergeTests
     {
         var intake = Intake();
         foreach (var r in Interactions) Take(intake, r);
-        intake.DetachMerged(Owner(), Topics.Inputs, topic => topic == Topics.Interactions, T0);
+        intake.DetachMerged(Owner(), Topics.Inputs, topic => topic == Topics.Interactions);
         _arena.Seal();
         intake.MoveKept(_arena);
         _arena.ReleaseOldest();
         // The old chunks are written again.
         foreach (var r in Transactions) Take(intake, r);
 
-        var batch = intake.DetachMerged(Owner(), Topics.Inputs, _ => true, T0);
+        var batch = intake.DetachMerged(Owner(), Topics.Inputs, _ => true);
 
         Assert.Equal(["i1", "t2", "i4", "i4", "t4", "t7", "i9"], Names(batch.Records));
         Assert.Equal(Names(batch.Records), batch.Records.Select(r => Encoding.UTF8.GetString(r.Value.Span)));

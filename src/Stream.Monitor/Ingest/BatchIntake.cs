@@ -15,11 +15,6 @@ internal sealed class BatchIntake(IReadOnlyDictionary<string, long> resumeAt)
     // The list the previous detached batch was read from, emptied by then: reused to keep its capacity.
     private List<ConsumedRecord> _spare = [];
     private BatchCounts _counts = new();
-    /// <summary>How long a merge waits at most for records of a topic Kafka holds more of.</summary>
-    public static readonly TimeSpan MergeWait = TimeSpan.FromSeconds(2);
-
-    // Since when merges have stopped to wait for a topic; null when the last one did not.
-    private DateTimeOffset? _waitingSince;
     // DetachMerged's buffers: the records it keeps back, and each topic's records.
     private List<ConsumedRecord> _kept = [];
     private List<int>[] _byTopic = [];
@@ -62,17 +57,10 @@ internal sealed class BatchIntake(IReadOnlyDictionary<string, long> resumeAt)
     /// batch, so however the records are batched, and however the consumer interleaved the topics, a partition's
     /// events are applied in the same order.
     /// </summary>
-    /// <param name="now">The consumer thread's clock: a merge that has waited <see cref="MergeWait"/> for a topic goes on
-    /// without it (Kafka can hold offsets no record is delivered for, such as a transaction's commit marker).</param>
-    public TakenBatch DetachMerged(OwnedPartition owner, IReadOnlyList<string> topics, Func<string, bool> atEnd, DateTimeOffset now)
+    public TakenBatch DetachMerged(OwnedPartition owner, IReadOnlyList<string> topics, Func<string, bool> atEnd)
     {
         var records = _records;
-        if (_waitingSince is { } since && now - since >= MergeWait) atEnd = _ => true;
-        if (records.Count == 0 || SingleTopic(records, topics, atEnd))
-        {
-            _waitingSince = null;
-            return Detach(owner);
-        }
+        if (records.Count == 0 || SingleTopic(records, topics, atEnd)) return Detach(owner);
 
         // Each topic's records, as indexes into the taken ones (in offset order, as taken); buffers kept for reuse.
         if (_byTopic.Length != topics.Count) _byTopic = [.. topics.Select(_ => new List<int>())];
@@ -97,12 +85,7 @@ internal sealed class BatchIntake(IReadOnlyDictionary<string, long> resumeAt)
                 }
                 if (next < 0 || records[_byTopic[t][heads[t]]].Timestamp.UnixTimestampMs < records[_byTopic[next][heads[next]]].Timestamp.UnixTimestampMs) next = t;
             }
-            if (stop || next < 0)
-            {
-                // Waiting for a topic since the first merge that had to: one that waits that long goes on without it.
-                _waitingSince = stop ? _waitingSince ?? now : null;
-                break;
-            }
+            if (stop || next < 0) break;
             merged.Add(records[_byTopic[next][heads[next]++]]);
         }
 

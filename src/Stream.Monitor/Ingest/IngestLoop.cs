@@ -153,7 +153,7 @@ internal sealed class IngestLoop
     {
         FinishFlush();
         var taken = partitions.Where(p => p.Intake.Records > 0 || p.CanFetchReviews)
-            .Select(p => p.Intake.DetachMerged(p, _topics.Inputs, topic => AtEnd(p, topic), _batching.Now))
+            .Select(p => p.Intake.DetachMerged(p, _topics.Inputs, topic => AtEnd(p, topic)))
             .Where(t => t.Records.Count > 0 || t.Owner.CanFetchReviews)
             .ToList();
         var owned = _ownership.Owned.ToList();
