@@ -80,8 +80,10 @@ public sealed class IngestPipelineTests
             ["Stream:Ingest:CatchUpBatchDelay"] = "00:00:00.005",
             // At most 500 new records a flush: at least 80. A flush may carry only one or two partitions when the
             // client hands over long runs of one partition (seen on a busy machine with 2,000: 34 partition batches),
-            // and records the timestamp merge keeps back for the next flush come on top (1,000 gave 25 once).
+            // and records the timestamp merge keeps back for the next flush come on top: they wait for the other
+            // topics' next fetch, so fetches are kept small too (with 1 MB fetches, 25 and 37 partition batches).
             ["Stream:Ingest:MaxBatchRecords"] = "500",
+            ["Stream:Kafka:Settings:max.partition.fetch.bytes"] = "65536",
             // Status changes and dead letters are delivered before the write of the flush that found them: slow
             // deliveries keep each write waiting while the next flushes load customers.
             ["Stream:Kafka:Settings:linger.ms"] = "300",
