@@ -22,15 +22,33 @@ public sealed class RedisServer : IDisposable
         else
         {
             // The cluster bus port is set explicitly: the default (port + 10000) may be past 65535 for an ephemeral port.
-            _servers = Enumerable.Range(0, 3).Select(_ => new RedisServerProcess(arguments:
-            [
-                "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "5000",
-                "--cluster-port", FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            ])).ToArray();
+            _servers = Enumerable.Range(0, 3).Select(_ => StartNode()).ToArray();
             CreateCluster();
         }
         ConnectionString = string.Join(",", _servers.Select(s => s.ConnectionString));
         Connection = ConnectionMultiplexer.Connect($"{ConnectionString},allowAdmin=true");
+    }
+
+    /// <summary>
+    /// A cluster node on two ports that were free a moment ago; another process may take one first (seen once in CI:
+    /// the node exited at start), so a node that does not come up is started again on fresh ports.
+    /// </summary>
+    private static RedisServerProcess StartNode()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return new RedisServerProcess(arguments:
+                [
+                    "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "5000",
+                    "--cluster-port", FreePort.Next().ToString(CultureInfo.InvariantCulture),
+                ]);
+            }
+            catch (Exception ex) when (attempt < 3 && ex is System.Net.Sockets.SocketException or InvalidOperationException)
+            {
+            }
+        }
     }
 
     public bool IsCluster => _servers.Length > 1;
