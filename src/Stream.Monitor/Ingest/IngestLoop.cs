@@ -149,11 +149,14 @@ internal sealed class IngestLoop
     }
 
     /// <summary>Hands the partitions' taken records and due reviews to a flush, once the previous flush has finished.</summary>
-    private void Flush(IReadOnlyCollection<OwnedPartition> partitions)
+    /// <param name="final">The partitions are being revoked: inside the rebalance callback (which a close runs too) the
+    /// client is not asked where the topics end, so the merge goes only as far as the order is certain and the next
+    /// owner reads the rest again.</param>
+    private void Flush(IReadOnlyCollection<OwnedPartition> partitions, bool final = false)
     {
         FinishFlush();
         var taken = partitions.Where(p => p.Intake.Records > 0 || p.CanFetchReviews)
-            .Select(p => p.Intake.DetachMerged(p, _topics.Inputs, topic => AtEnd(p, topic)))
+            .Select(p => p.Intake.DetachMerged(p, _topics.Inputs, final ? static _ => false : topic => AtEnd(p, topic)))
             .Where(t => t.Records.Count > 0 || t.Owner.CanFetchReviews)
             .ToList();
         var owned = _ownership.Owned.ToList();
@@ -195,9 +198,9 @@ internal sealed class IngestLoop
     }
 
     /// <summary>Flushes the partitions and waits until every write so far is reported.</summary>
-    private void FlushAndComplete(IReadOnlyCollection<OwnedPartition> partitions)
+    private void FlushAndComplete(IReadOnlyCollection<OwnedPartition> partitions, bool final = false)
     {
-        Flush(partitions);
+        Flush(partitions, final);
         FinishFlush();
         foreach (var flight in _flushes.TakeAll()) Complete(flight);
     }
@@ -253,7 +256,7 @@ internal sealed class IngestLoop
         var numbers = partitions.Select(p => p.Partition.Value).ToHashSet();
         try
         {
-            FlushAndComplete([.. _ownership.Owned.Where(o => numbers.Contains(o.Number))]);
+            FlushAndComplete([.. _ownership.Owned.Where(o => numbers.Contains(o.Number))], final: true);
         }
         catch (Exception ex)
         {
