@@ -104,40 +104,17 @@ public sealed class AlertReplayTests(ITestOutputHelper output)
         return settings;
     }
 
-    private static async Task<long> CommittedRecords(StreamTestBed bed, string prefix, IReadOnlyDictionary<TopicPartition, long> ends)
-    {
-        var db = bed.Redis.Connection.GetDatabase();
-        var keys = new RedisKeys(prefix);
-        long committed = 0;
-        foreach (var (tp, _) in ends)
-        {
-            var next = await db.HashGetAsync(keys.Offsets(tp.Partition.Value), RedisKeys.OffsetField(tp.Topic));
-            if (!next.IsNull) committed += (long)next;
-        }
-        return committed;
-    }
+    private static Task<long> CommittedRecords(StreamTestBed bed, string prefix, IReadOnlyDictionary<TopicPartition, long> ends) =>
+        bed.CommittedRecords(ends, new RedisKeys(prefix));
 
     private static async Task<bool> Committed(StreamTestBed bed, string prefix, IReadOnlyDictionary<TopicPartition, long> ends) =>
         await CommittedRecords(bed, prefix, ends) >= ends.Values.Sum();
 
     private sealed record Alert(string Id, string Event, string Rule, string Customer, string At);
 
-    private static List<Alert> Alerts(StreamTestBed bed, string topic)
-    {
-        using var consumer = new ConsumerBuilder<Ignore, string>(new ConsumerConfig
-        {
-            BootstrapServers = bed.Kafka.BootstrapServers, GroupId = "alerts-" + Guid.NewGuid(), AutoOffsetReset = AutoOffsetReset.Earliest,
-        }).Build();
-        var tp = new TopicPartition(topic, 0);
-        var end = consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(10)).High.Value;
-        consumer.Assign(new TopicPartitionOffset(tp, Offset.Beginning));
-        var alerts = new List<Alert>();
-        for (long n = 0; n < end; n++)
-        {
-            var r = consumer.Consume(TimeSpan.FromSeconds(10)) ?? throw new TimeoutException($"read {n} of {end} alerts of {topic}");
-            var a = JsonNode.Parse(r.Message.Value)!;
-            alerts.Add(new Alert((string)a["alertId"]!, (string)a["event"]!, (string)a["rule"]!["id"]!, (string)a["customerId"]!, (string)a["at"]!));
-        }
-        return alerts;
-    }
+    private static List<Alert> Alerts(StreamTestBed bed, string topic) =>
+    [
+        .. bed.ReadAll(topic).Select(r => JsonNode.Parse(r.Value)!).Select(a =>
+            new Alert((string)a["alertId"]!, (string)a["event"]!, (string)a["rule"]!["id"]!, (string)a["customerId"]!, (string)a["at"]!)),
+    ];
 }

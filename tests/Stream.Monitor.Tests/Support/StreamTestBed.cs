@@ -158,13 +158,18 @@ public sealed class StreamTestBed : IDisposable
     /// <summary>Records committed so far, summed over every topic-partition.</summary>
     public Task<long> CommittedRecords(IReadOnlyDictionary<TopicPartition, long> ends) => CommittedRecords(ends, Redis.Connection);
 
-    public async Task<long> CommittedRecords(IReadOnlyDictionary<TopicPartition, long> ends, IConnectionMultiplexer redis)
+    public Task<long> CommittedRecords(IReadOnlyDictionary<TopicPartition, long> ends, IConnectionMultiplexer redis) => CommittedRecords(ends, redis, Keys);
+
+    /// <summary>Records committed so far under another key prefix (a second monitor on the same Redis).</summary>
+    public Task<long> CommittedRecords(IReadOnlyDictionary<TopicPartition, long> ends, RedisKeys keys) => CommittedRecords(ends, Redis.Connection, keys);
+
+    private static async Task<long> CommittedRecords(IReadOnlyDictionary<TopicPartition, long> ends, IConnectionMultiplexer redis, RedisKeys keys)
     {
         var db = redis.GetDatabase();
         long sum = 0;
         foreach (var tp in ends.Keys)
         {
-            var next = await db.HashGetAsync(Keys.Offsets(tp.Partition.Value), RedisKeys.OffsetField(tp.Topic));
+            var next = await db.HashGetAsync(keys.Offsets(tp.Partition.Value), RedisKeys.OffsetField(tp.Topic));
             if (!next.IsNull) sum += (long)next;
         }
         return sum;
