@@ -179,7 +179,8 @@ internal sealed class IngestLoop
     private bool AtEnd(OwnedPartition p, string topic)
     {
         var high = _consumer!.GetWatermarkOffsets(new TopicPartition(topic, p.Number)).High;
-        return high == Offset.Unset || p.Intake.TakenNext(topic) is not { } next ? high == Offset.Unset || high.Value == 0 : next >= high.Value;
+        // Nothing taken yet: at its end only if the topic is empty.
+        return high == Offset.Unset || (p.Intake.TakenNext(topic) ?? 0) >= high.Value;
     }
 
     /// <summary>Waits for the running flush, if any; its failure is thrown here.</summary>
