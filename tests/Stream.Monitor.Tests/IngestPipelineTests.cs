@@ -78,7 +78,7 @@ public sealed class IngestPipelineTests
             ["Stream:Ingest:MaxCachedCustomers"] = "1000",
             ["Stream:Ingest:MaxBatchDelay"] = "00:00:00.005",
             ["Stream:Ingest:CatchUpBatchDelay"] = "00:00:00.005",
-            // At most 500 new records a flush: at least 80. A flush may carry only one or two partitions when the
+            // 500 new records make a batch due: at least 80 flushes, unless batches wait for a running flush (below). A flush may carry only one or two partitions when the
             // client hands over long runs of one partition (seen on a busy machine with 2,000: 34 partition batches),
             // and records the timestamp merge keeps back for the next flush come on top: they wait for the other
             // topics' next fetch, so fetches are kept small too (with 1 MB fetches, 25 and 37 partition batches).
@@ -94,7 +94,9 @@ public sealed class IngestPipelineTests
         // Counts follow the Redis commits by a poll of the consumer loop, and here each write waits 300 ms.
         var unique = StreamTestBed.UniqueEvents(records);
         await Eventually.Until(() => Task.FromResult(status.EventsCommitted == unique), TimeSpan.FromSeconds(20), "the last writes to be reported");
-        Assert.True(status.BatchesCommitted / (double)bed.Partitions >= 10, $"only {status.BatchesCommitted} partition batches: too few flushes to trim between");
+        // A full batch reads on while the previous flush waits its 300 ms for deliveries, so batches outgrow 500 records
+        // by however much the client fetched meanwhile: 36 partition batches on a busy machine, over 200 on a quiet one.
+        Assert.True(status.BatchesCommitted / (double)bed.Partitions >= 5, $"only {status.BatchesCommitted} partition batches: too few flushes to trim between");
         var cached = MetricsText.Sum(await MetricsText.Scrape(monitor.Services.GetRequiredService<CollectorRegistry>()), "stream_customers_cached");
         Assert.True(cached < 3_000, $"{cached} customers cached: the cache was never trimmed");
 
