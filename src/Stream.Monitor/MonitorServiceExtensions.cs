@@ -26,6 +26,7 @@ public static class MonitorServiceExtensions
         services.AddValidatedOptions<StructureOptions>(StructureOptions.Section);
         services.AddValidatedOptions<ModelOptions>(ModelOptions.Section);
         services.AddValidatedOptions<AlertOptions>(AlertOptions.Section);
+        services.AddValidatedOptions<WebhookOptions>(WebhookOptions.Section);
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IConnectionMultiplexer>(sp =>
@@ -55,6 +56,10 @@ public static class MonitorServiceExtensions
 
         services.AddSingleton<Alerts.AlertRules>();
         services.AddHostedService(sp => sp.GetRequiredService<Alerts.AlertRules>());
+        // Polly times each attempt out (WebhookOptions.AttemptTimeout), not the client.
+        services.AddHttpClient(Alerts.Webhooks.WebhookDispatcher.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddSingleton<WebhookTelemetry>();
+        services.AddHostedService<Alerts.Webhooks.WebhookDispatcher>();
         services.AddSingleton<IKafkaClientFactory, KafkaClientFactory>();
         services.AddIngest();
         services.AddSingleton<Structure.LatestStructure>();

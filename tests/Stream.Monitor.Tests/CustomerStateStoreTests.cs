@@ -4,7 +4,7 @@ using Stream.Monitor.Tests.Support;
 
 namespace Stream.Monitor.Tests;
 
-/// <summary>The fenced commit against a real redis-server: all of a batch (states, offsets, timers, open alerts) is written, or none of it.</summary>
+/// <summary>The fenced commit against a real redis-server: all of a batch (states, offsets, timers, open alerts, webhook queue) is written, or none of it.</summary>
 [Trait("Category", "Integration")]
 public class CustomerStateStoreTests : IDisposable
 {
@@ -52,6 +52,10 @@ public class CustomerStateStoreTests : IDisposable
         await AssertStored(next: 10, state: "a1", dueDay: 20_000);
         Assert.Equal(CommitOutcome.Committed, await Commit(second.Epoch, expected: 10, next: 30, state: "b1", dueDay: 20_002.25));
         await AssertStored(next: 30, state: "b1", dueDay: 20_002.25);
+
+        // Only the committed batches queued their alerts for webhooks, in commit order.
+        var queued = await _db.StreamRangeAsync(_store.Keys.Webhooks(Partition));
+        Assert.Equal(["crm a1", "crm b1"], queued.Select(e => $"{e["endpoint"]} {e["alert"]}"));
         Assert.Equal(1_700_000_000_030, (long)await _db.HashGetAsync(_store.Keys.Offsets(Partition), RedisKeys.WatermarkField(Topic)));
     }
 
@@ -64,7 +68,8 @@ public class CustomerStateStoreTests : IDisposable
             [new HashEntry(RedisKeys.OffsetField(Topic), next), new HashEntry(RedisKeys.WatermarkField(Topic), 1_700_000_000_000 + next)],
             [("c-1", dueDay)],
             [new HashEntry("alert-" + state, "{}")],
-            state == "a1" ? [] : ["alert-a1"]));
+            state == "a1" ? [] : ["alert-a1"],
+            [new WebhookEntry("crm", "alert-" + state, System.Text.Encoding.UTF8.GetBytes(state))]));
 
     private async Task AssertStored(long next, string state, double dueDay)
     {

@@ -116,6 +116,9 @@ public sealed record AlertRule
     public IReadOnlySet<string> From { get; init; } = new HashSet<string>(StringComparer.Ordinal);
     public IReadOnlySet<string> To { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
+    /// <summary>The webhook endpoint (by its configured name) that also receives this rule's alerts; none when null.</summary>
+    public string? Webhook { get; init; }
+
     public string ActionFor(ValueTier? tier) => tier is { } t && Actions.TryGetValue(t, out var action) ? action : DefaultAction;
 }
 

@@ -12,9 +12,12 @@ namespace Stream.Monitor.Alerts;
 /// every problem named, and again whenever it changes: a change that validates replaces the rules whole; one that
 /// does not leaves the rules in force and says why in the log and in <c>stream_alert_rule_reloads_total{outcome="rejected"}</c>.
 /// </summary>
-public sealed class AlertRules(IOptions<AlertOptions> options, CollectorRegistry registry, TimeProvider clock, ILogger<AlertRules> logger)
+public sealed class AlertRules(IOptions<AlertOptions> options, CollectorRegistry registry, TimeProvider clock, ILogger<AlertRules> logger,
+    IOptions<WebhookOptions>? webhooks = null)
     : IHostedService, IDisposable
 {
+    private readonly IReadOnlyCollection<string> _endpoints = webhooks?.Value.Endpoints.Keys.ToList() ?? [];
+
     /// <summary>Changes to a file come as several events (truncate, write, rename): reload once they settle.</summary>
     private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(250);
 
@@ -42,7 +45,7 @@ public sealed class AlertRules(IOptions<AlertOptions> options, CollectorRegistry
         // Silences end by time, not by reloads: counted when scraped.
         registry.AddBeforeCollectCallback(() => _silences.Set(_current.Silences.Count(s => s.Until > clock.GetUtcNow())));
         // A bad file at start-up is fatal: the message lists every problem.
-        Apply(RuleFile.Parse(File.ReadAllText(Path)));
+        Apply(RuleFile.Parse(File.ReadAllText(Path), _endpoints));
         _settle = clock.CreateTimer(_ => Reload(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _watcher = new FileSystemWatcher(System.IO.Path.GetDirectoryName(Path)!, System.IO.Path.GetFileName(Path))
         {
@@ -66,7 +69,7 @@ public sealed class AlertRules(IOptions<AlertOptions> options, CollectorRegistry
     {
         try
         {
-            Apply(RuleFile.Parse(File.ReadAllText(Path)));
+            Apply(RuleFile.Parse(File.ReadAllText(Path), _endpoints));
             LastRejection = null;
             _reloads.WithLabels("applied").Inc();
             logger.LogInformation("Alert rules reloaded: {Rules} rules", _current.Rules.Count);

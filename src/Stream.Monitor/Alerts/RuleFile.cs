@@ -30,7 +30,8 @@ public static partial class RuleFile
         .WithNamingConvention(UnderscoredNamingConvention.Instance)
         .Build();
 
-    public static AlertRuleSet Parse(string yaml)
+    /// <param name="webhookEndpoints">The webhook endpoints configured: a rule naming another is an error. Null: not checked.</param>
+    public static AlertRuleSet Parse(string yaml, IReadOnlyCollection<string>? webhookEndpoints = null)
     {
         RuleFileModel? model;
         try
@@ -53,7 +54,13 @@ public static partial class RuleFile
             if (r.Id is not { Length: > 0 }) problems.Add("id", "is required");
             else if (!IdPattern().IsMatch(r.Id)) problems.Add("id", "must be 1 to 64 lowercase letters, digits, '-' or '_', starting with a letter or digit (it is a metric label and is kept in every customer's state)");
             else if (!ids.Add(r.Id)) problems.Add("id", "is used by another rule");
-            if (Rule(r, problems) is { } rule && problems.None) rules.Add(rule);
+            var rule = Rule(r, problems);
+            if (rule?.Webhook is { } webhook && webhookEndpoints is not null && !webhookEndpoints.Contains(webhook))
+            {
+                problems.Add("webhook", $"'{webhook}' is not an endpoint under Stream:Alerts:Webhooks:Endpoints " +
+                    (webhookEndpoints.Count == 0 ? "(none is configured)" : $"({string.Join(", ", webhookEndpoints.Order(StringComparer.Ordinal))})"));
+            }
+            if (rule is not null && problems.None) rules.Add(rule);
         }
         var silences = (model?.Silences ?? []).Select((s, i) => Silence(s, new Problems($"silence #{i + 1}", errors), ids)).OfType<AlertSilence>().ToList();
         var inhibitions = (model?.Inhibitions ?? []).Select((h, i) => Inhibition(h, new Problems($"inhibition #{i + 1}", errors), ids)).OfType<AlertInhibition>().ToList();
@@ -105,6 +112,7 @@ public static partial class RuleFile
             Cooldown = Duration(r.Cooldown, "cooldown", p) ?? TimeSpan.Zero,
             Actions = actions,
             DefaultAction = defaultAction ?? "",
+            Webhook = Webhook(r.Webhook, p),
         };
         switch (kind)
         {
@@ -243,6 +251,13 @@ public static partial class RuleFile
         }
         if (!double.IsFinite(all.Value) || values.Values.Any(v => !double.IsFinite(v))) p.Add(field, "must be a finite number");
         return new TierValues<double>(all.Value, values);
+    }
+
+    private static string? Webhook(string? name, Problems p)
+    {
+        if (name is null || IdPattern().IsMatch(name)) return name;
+        p.Add("webhook", $"'{name}' is not an endpoint name (lowercase letters, digits, '-' or '_')");
+        return null;
     }
 
     private static TimeSpan? Duration(string? text, string field, Problems p, bool required = false)

@@ -21,6 +21,9 @@ internal sealed class RuleModel
     public string? KeepFiringFor { get; set; }
     public string? Cooldown { get; set; }
 
+    /// <summary>The name of a webhook endpoint configured under <c>Stream:Alerts:Webhooks:Endpoints</c>.</summary>
+    public string? Webhook { get; set; }
+
     /// <summary>Suggested action by tier name, and <c>default</c> for the rest.</summary>
     public Dictionary<string, string>? Actions { get; set; }
 

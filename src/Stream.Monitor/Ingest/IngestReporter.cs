@@ -52,10 +52,10 @@ public sealed class IngestReporter(IngestMetrics metrics, AlertTelemetry alerts,
     internal void Revoked(IEnumerable<int> partitions) => logger.LogInformation("Revoked partitions {Partitions}", List(partitions));
     internal void Lost(IEnumerable<int> partitions) => logger.LogWarning("Lost partitions {Partitions}", List(partitions));
 
-    internal void Owned(int count)
+    internal void Owned(IReadOnlyCollection<int> partitions)
     {
-        status.RecordOwned(count);
-        metrics.PartitionsOwned.Set(count);
+        status.RecordOwned(partitions);
+        metrics.PartitionsOwned.Set(partitions.Count);
     }
 
     internal void ClaimFailed(int partition, Exception ex, TimeSpan retryIn) =>

@@ -21,7 +21,14 @@ public sealed class IngestStatus
 
     internal void RecordRunning(bool running) => Running = running;
 
-    internal void RecordOwned(int partitions) => OwnedPartitions = partitions;
+    /// <summary>The partition numbers this instance owns now (replaced whole on each change, so readers on any thread see one set).</summary>
+    public IReadOnlyList<int> Owned { get; private set; } = [];
+
+    internal void RecordOwned(IReadOnlyCollection<int> partitions)
+    {
+        Owned = [.. partitions.Order()];
+        OwnedPartitions = partitions.Count;
+    }
 
     /// <summary>The first fatal error (a configuration fault) is the one reported.</summary>
     internal void RecordFatal(string message) => FatalError ??= message;

@@ -112,7 +112,7 @@ internal sealed class PartitionOwnership(CustomerStateStore store, IOptions<Inge
         _unclaimed.Add(p.Number);
         RetryLater(p.Number, clock.GetUtcNow());
         _consumer!.Pause(_consumer.Assignment.Where(a => a.Partition.Value == p.Number));
-        reporter.Owned(_owned.Count);
+        reporter.Owned(_owned.Keys);
         return p.Intake.Records;
     }
 
@@ -123,7 +123,7 @@ internal sealed class PartitionOwnership(CustomerStateStore store, IOptions<Inge
         _owned.Remove(p.Number);
         _fenced.Add(p.Number);
         deadLetters.Forget(p.Number);
-        reporter.Owned(_owned.Count);
+        reporter.Owned(_owned.Keys);
         return p.Intake.Records;
     }
 
@@ -149,7 +149,7 @@ internal sealed class PartitionOwnership(CustomerStateStore store, IOptions<Inge
             deadLetters.Forget(n);
             reporter.PartitionHealthy(n);
         }
-        reporter.Owned(_owned.Count);
+        reporter.Owned(_owned.Keys);
         return records;
     }
 
@@ -170,7 +170,7 @@ internal sealed class PartitionOwnership(CustomerStateStore store, IOptions<Inge
                 _unclaimed.Add(n);
             }
         }
-        reporter.Owned(_owned.Count);
+        reporter.Owned(_owned.Keys);
     }
 
     /// <summary>Claims the partition number and rewinds its assigned topic-partitions to the Redis offsets, reading them again if paused.</summary>
@@ -189,7 +189,7 @@ internal sealed class PartitionOwnership(CustomerStateStore store, IOptions<Inge
         _owned[n] = owner;
         _fenced.Remove(n);
         _unclaimed.Remove(n);
-        reporter.Owned(_owned.Count);
+        reporter.Owned(_owned.Keys);
         return owner;
     }
 

@@ -60,7 +60,7 @@ public sealed class CustomerStateStore(IConnectionMultiplexer redis, RedisKeys k
     /// </summary>
     /// <remarks>
     /// A transaction: WATCH the partition's epoch and progress, check them, then MULTI, HSET the progress, MSET
-    /// the states, ZADD the timers, HSET/HDEL the open alerts, EXEC, which writes nothing if another client changed a watched key after the
+    /// the states, ZADD the timers, HSET/HDEL the open alerts, XADD the webhook queue, EXEC, which writes nothing if another client changed a watched key after the
     /// checks. All keys share the partition's hash tag, so this also runs on Redis Cluster. StackExchange.Redis
     /// sends the checks and waits for their replies before MULTI, holding the connection's writer for that round
     /// trip. A Lua script did the same in one round trip, but spent most of its time taking each state in as a
@@ -92,6 +92,9 @@ public sealed class CustomerStateStore(IConnectionMultiplexer redis, RedisKeys k
         // Fired alerts are listed until they resolve (set before removing: one may fire and resolve in one batch).
         if (write.OpenedAlerts.Length > 0) writes.Add(transaction.HashSetAsync(Keys.OpenAlerts(partition), write.OpenedAlerts));
         if (write.ClosedAlerts.Length > 0) writes.Add(transaction.HashDeleteAsync(Keys.OpenAlerts(partition), write.ClosedAlerts));
+        // Queued for webhooks with the batch that raised them: delivered once committed, never for a batch that was not.
+        foreach (var webhook in write.Webhooks)
+            writes.Add(transaction.StreamAddAsync(Keys.Webhooks(partition), [new NameValueEntry("endpoint", webhook.Endpoint), new NameValueEntry("id", webhook.AlertId), new NameValueEntry("alert", webhook.Alert)]));
         bool committed;
         try
         {

@@ -19,7 +19,7 @@ public sealed class PartitionWriteEncoder(RedisKeys keys)
     public PartitionWrite Encode(int partition, long epoch, IReadOnlyDictionary<string, long?> expectedOffsets,
         IReadOnlyList<(RedisKey Key, CustomerState State)> states, IReadOnlyDictionary<string, long> nextOffsets,
         IEnumerable<KeyValuePair<string, long>> watermarksMs, IReadOnlyList<(string CustomerId, double Days)> timers,
-        IReadOnlyList<(string AlertId, byte[]? FiredJson)>? alerts = null)
+        IReadOnlyList<(string AlertId, byte[]? FiredJson)>? alerts = null, IReadOnlyList<WebhookEntry>? webhooks = null)
     {
         var encoded = new KeyValuePair<RedisKey, RedisValue>[states.Count];
         var rented = new List<byte[]>();
@@ -49,7 +49,7 @@ public sealed class PartitionWriteEncoder(RedisKeys keys)
             opened = [.. alerts.Where(a => a.FiredJson is not null).Select(a => new HashEntry(a.AlertId, a.FiredJson))];
             closed = [.. alerts.Where(a => a.FiredJson is null).Select(a => (RedisValue)a.AlertId)];
         }
-        return new PartitionWrite(partition, epoch, expectedOffsets, encoded, rented, [.. progress], timers, opened, closed);
+        return new PartitionWrite(partition, epoch, expectedOffsets, encoded, rented, [.. progress], timers, opened, closed, webhooks ?? []);
     }
 
     /// <summary>

@@ -13,6 +13,10 @@ namespace Stream.Monitor.Storage;
 /// <item><c>{prefix}:{pN}:due</c> — sorted set: customer id → when its timer fires (the next review day, or earlier an
 /// alert's wake, in epoch days, fractional), the partition's event-time timers.</item>
 /// <item><c>{prefix}:{pN}:alerts</c> — hash: alert id → the fired alert (JSON), while it is open.</item>
+/// <item><c>{prefix}:{pN}:webhooks</c> — stream: alerts to deliver to webhooks (fields <c>endpoint</c>, <c>id</c>, <c>alert</c>), added with
+/// the batch that raised them and deleted once delivered or dead-lettered.</item>
+/// <item><c>{prefix}:{pN}:webhooks:dead</c> — stream: alerts whose delivery failed every attempt (the queued fields,
+/// <c>reason</c> and <c>attempts</c>).</item>
 /// <item><c>{prefix}:{models}:…</c> — versioned population models (ModelStore).</item>
 /// </list>
 /// </summary>
@@ -45,6 +49,12 @@ public sealed class RedisKeys(string prefix)
 
     /// <summary>Hash: alert id → the fired alert (JSON), while it is open.</summary>
     public RedisKey OpenAlerts(int partition) => $"{Prefix}:{{p{partition}}}:alerts";
+
+    /// <summary>Stream: the partition's alerts waiting for webhook delivery.</summary>
+    public RedisKey Webhooks(int partition) => $"{Prefix}:{{p{partition}}}:webhooks";
+
+    /// <summary>Stream: the partition's alerts whose webhook delivery failed every attempt.</summary>
+    public RedisKey DeadWebhooks(int partition) => $"{Prefix}:{{p{partition}}}:webhooks:dead";
 
     public RedisKey ModelSequence => $"{Prefix}:{{models}}:seq";
 

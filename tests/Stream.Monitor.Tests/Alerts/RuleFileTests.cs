@@ -35,7 +35,7 @@ public sealed class RuleFileTests(Xunit.Abstractions.ITestOutputHelper output)
 
     [Theory]
     [InlineData("metric: engagement_ratio", "metric: happiness", "rule 'engagement-drop': metric 'happiness' is not one of engagement_ratio")]
-    [InlineData("threshold: 0.5\n", "threshold: lots\n", "rule 'engagement-drop': threshold (line 13, column 16): ")]
+    [InlineData("threshold: 0.5\n", "threshold: lots\n", "rule 'engagement-drop': threshold (line 16, column 16): ")]
     [InlineData("recover: 0.8", "recover: 0.2", "rule 'engagement-drop': recover 0.2 for default is on the firing side of its threshold 0.5")]
     [InlineData("- id: spend-drop", "- id: engagement-drop", "rule 'engagement-drop': id is used by another rule")]
     [InlineData("- id: spend-drop", "- id: Spend Drop!", "rule 'Spend Drop!': id must be 1 to 64 lowercase letters")]
@@ -48,8 +48,8 @@ public sealed class RuleFileTests(Xunit.Abstractions.ITestOutputHelper output)
     [InlineData("to: [at_risk, cant_lose]", "to: [lost]", "rule 'champion-decline': to 'lost' is not one of")]
     [InlineData("    target: spend-drop", "    target: spend-dip", "inhibition #2: target 'spend-dip' is not a rule of this file")]
     [InlineData("kind: overdue_payment", "kind: overdue", "rule 'payment-overdue': kind 'overdue' is not one of")]
-    [InlineData("    severity: info\n", "    severity: info\n    colour: red\n", "rule 'gone-quiet': colour (line 102, column 5): Property 'colour' not found")]
-    [InlineData("rules:\n", "rules:\n  - id: [unclosed\n", "(line 8, column 9)")]
+    [InlineData("    severity: info\n", "    severity: info\n    colour: red\n", "rule 'gone-quiet': colour (line 105, column 5): Property 'colour' not found")]
+    [InlineData("rules:\n", "rules:\n  - id: [unclosed\n", "(line 11, column 9)")]
     public void A_bad_rule_file_is_rejected_with_the_problem_named(string find, string replace, string expected)
     {
         Assert.Contains(find, Shipped, StringComparison.Ordinal);
@@ -88,6 +88,27 @@ public sealed class RuleFileTests(Xunit.Abstractions.ITestOutputHelper output)
             "rule #2: id is required",
             "silence #1: reason is required",
         ], ex.Errors);
+    }
+
+    [Fact]
+    public void A_rule_may_name_only_a_configured_webhook_endpoint()
+    {
+        const string Yaml = """
+            rules:
+              - id: a
+                kind: count
+                event: complaint
+                window: 30d
+                at_least: 1
+                webhook: crm
+                actions: { default: act }
+            """;
+        Assert.Equal("crm", RuleFile.Parse(Yaml, ["crm", "pager"]).Rules.Single().Webhook);
+
+        var ex = Assert.Throws<RuleFileException>(() => RuleFile.Parse(Yaml, ["pager"]));
+        Assert.Equal(["rule 'a': webhook 'crm' is not an endpoint under Stream:Alerts:Webhooks:Endpoints (pager)"], ex.Errors);
+        ex = Assert.Throws<RuleFileException>(() => RuleFile.Parse(Yaml.Replace("webhook: crm", "webhook: CRM!", StringComparison.Ordinal), []));
+        Assert.Equal(["rule 'a': webhook 'CRM!' is not an endpoint name (lowercase letters, digits, '-' or '_')"], ex.Errors);
     }
 
     [Fact]
