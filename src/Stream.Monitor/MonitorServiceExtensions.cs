@@ -52,6 +52,7 @@ public static class MonitorServiceExtensions
         });
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton<AlertTelemetry>();
+        services.AddHostedService<OpenAlertsGauge>();
         services.AddSingleton<Alerts.RecentAlerts>();
 
         services.AddSingleton<Alerts.AlertRules>();

@@ -46,12 +46,19 @@ public class CustomerStateStoreTests : IDisposable
         await AssertStored(next: 10, state: "a1", dueDay: 20_000);
 
         // Another instance claims the partition: the first owner's next batch is fenced off, the new owner's commits.
+        // The claim also recounts the open alerts by rule from the open alerts (a count gone wrong comes right).
+        Assert.Equal(1, (long)await _db.HashGetAsync(_store.Keys.OpenAlertsByRule(Partition), "r"));
+        await _db.HashSetAsync(_store.Keys.OpenAlertsByRule(Partition), "r", 42);
         var second = await _store.ClaimAsync(Partition);
+        Assert.Equal(1, (long)await _db.HashGetAsync(_store.Keys.OpenAlertsByRule(Partition), "r"));
         Assert.Equal(10, second.NextOffsets[Topic]);
         Assert.Equal(CommitOutcome.Fenced, await Commit(first.Epoch, expected: 10, next: 20, state: "a2", dueDay: 20_001));
         await AssertStored(next: 10, state: "a1", dueDay: 20_000);
         Assert.Equal(CommitOutcome.Committed, await Commit(second.Epoch, expected: 10, next: 30, state: "b1", dueDay: 20_002.25));
         await AssertStored(next: 30, state: "b1", dueDay: 20_002.25);
+
+        // b1 opened one alert and resolved a1's: still one open.
+        Assert.Equal(new Dictionary<string, long> { ["r"] = 1 }, await _store.OpenAlertsByRuleAsync([Partition]));
 
         // Only the committed batches queued their alerts for webhooks, in commit order.
         var queued = await _db.StreamRangeAsync(_store.Keys.Webhooks(Partition));
@@ -67,8 +74,9 @@ public class CustomerStateStoreTests : IDisposable
             [],
             [new HashEntry(RedisKeys.OffsetField(Topic), next), new HashEntry(RedisKeys.WatermarkField(Topic), 1_700_000_000_000 + next)],
             [("c-1", dueDay)],
-            [new HashEntry("alert-" + state, "{}")],
+            [new HashEntry("alert-" + state, """{"rule":{"id":"r"}}""")],
             state == "a1" ? [] : ["alert-a1"],
+            state == "a1" ? [KeyValuePair.Create("r", 1)] : [],
             [new WebhookEntry("crm", "alert-" + state, System.Text.Encoding.UTF8.GetBytes(state))]));
 
     private async Task AssertStored(long next, string state, double dueDay)

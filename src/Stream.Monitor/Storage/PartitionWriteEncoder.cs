@@ -19,7 +19,7 @@ public sealed class PartitionWriteEncoder(RedisKeys keys)
     public PartitionWrite Encode(int partition, long epoch, IReadOnlyDictionary<string, long?> expectedOffsets,
         IReadOnlyList<(RedisKey Key, CustomerState State)> states, IReadOnlyDictionary<string, long> nextOffsets,
         IEnumerable<KeyValuePair<string, long>> watermarksMs, IReadOnlyList<(string CustomerId, double Days)> timers,
-        IReadOnlyList<(string AlertId, byte[]? FiredJson)>? alerts = null, IReadOnlyList<WebhookEntry>? webhooks = null)
+        IReadOnlyList<(string AlertId, string RuleId, byte[]? FiredJson)>? alerts = null, IReadOnlyList<WebhookEntry>? webhooks = null)
     {
         var encoded = new KeyValuePair<RedisKey, RedisValue>[states.Count];
         var rented = new List<byte[]>();
@@ -44,12 +44,15 @@ public sealed class PartitionWriteEncoder(RedisKeys keys)
         foreach (var (topic, ms) in watermarksMs) progress.Add(new HashEntry(RedisKeys.WatermarkField(topic), ms));
         HashEntry[] opened = [];
         RedisValue[] closed = [];
+        KeyValuePair<string, int>[] byRule = [];
         if (alerts is { Count: > 0 })
         {
             opened = [.. alerts.Where(a => a.FiredJson is not null).Select(a => new HashEntry(a.AlertId, a.FiredJson))];
             closed = [.. alerts.Where(a => a.FiredJson is null).Select(a => (RedisValue)a.AlertId)];
+            byRule = [.. alerts.GroupBy(a => a.RuleId, StringComparer.Ordinal)
+                .Select(g => KeyValuePair.Create(g.Key, g.Sum(a => a.FiredJson is null ? -1 : 1))).Where(kv => kv.Value != 0)];
         }
-        return new PartitionWrite(partition, epoch, expectedOffsets, encoded, rented, [.. progress], timers, opened, closed, webhooks ?? []);
+        return new PartitionWrite(partition, epoch, expectedOffsets, encoded, rented, [.. progress], timers, opened, closed, byRule, webhooks ?? []);
     }
 
     /// <summary>

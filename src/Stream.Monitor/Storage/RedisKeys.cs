@@ -13,6 +13,8 @@ namespace Stream.Monitor.Storage;
 /// <item><c>{prefix}:{pN}:due</c> — sorted set: customer id → when its timer fires (the next review day, or earlier an
 /// alert's wake, in epoch days, fractional), the partition's event-time timers.</item>
 /// <item><c>{prefix}:{pN}:alerts</c> — hash: alert id → the fired alert (JSON), while it is open.</item>
+/// <item><c>{prefix}:{pN}:alerts:by-rule</c> — hash: rule id → how many of the partition's alerts of that rule are open
+/// (changed with the open alerts; recounted from them when an owner claims the partition).</item>
 /// <item><c>{prefix}:{pN}:webhooks</c> — stream: alerts to deliver to webhooks (fields <c>endpoint</c>, <c>id</c>, <c>alert</c>), added with
 /// the batch that raised them and deleted once delivered or dead-lettered.</item>
 /// <item><c>{prefix}:{pN}:webhooks:dead</c> — stream: alerts whose delivery failed every attempt (the queued fields,
@@ -49,6 +51,9 @@ public sealed class RedisKeys(string prefix)
 
     /// <summary>Hash: alert id → the fired alert (JSON), while it is open.</summary>
     public RedisKey OpenAlerts(int partition) => $"{Prefix}:{{p{partition}}}:alerts";
+
+    /// <summary>Hash: rule id → the partition's open alerts of that rule.</summary>
+    public RedisKey OpenAlertsByRule(int partition) => $"{Prefix}:{{p{partition}}}:alerts:by-rule";
 
     /// <summary>Stream: the partition's alerts waiting for webhook delivery.</summary>
     public RedisKey Webhooks(int partition) => $"{Prefix}:{{p{partition}}}:webhooks";

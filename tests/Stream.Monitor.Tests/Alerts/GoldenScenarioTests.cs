@@ -104,6 +104,13 @@ public sealed class GoldenScenarioTests(ITestOutputHelper output)
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, (await http.GetAsync("/api/alerts?state=sleeping")).StatusCode);
 
         var registry = monitor.Services.GetRequiredService<CollectorRegistry>();
+        // The open-alerts gauge counts the same alerts, by rule.
+        var openByRule = distinct.Where(a => firedNotResolved.Contains((string)a["alertId"]!)).GroupBy(a => (string)a["rule"]!["id"]!)
+            .ToDictionary(g => g.Key, g => (double)g.Count());
+        var exposition = await MetricsText.Scrape(registry);
+        Assert.NotEmpty(openByRule);
+        foreach (var rule in distinct.Select(a => (string)a["rule"]!["id"]!).Distinct())
+            Assert.Equal(openByRule.GetValueOrDefault(rule), MetricsText.Sum(exposition, "stream_alerts_open", $"rule=\"{rule}\""));
         await Eventually.Until(async () => MetricsText.Sum(await MetricsText.Scrape(registry), "stream_alerts_total", "rule=\"complaints\"") == 3,
             TimeSpan.FromSeconds(10), "the complaint alerts to be counted");
         await monitor.StopAsync();

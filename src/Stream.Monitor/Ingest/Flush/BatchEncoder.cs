@@ -19,7 +19,7 @@ internal sealed class BatchEncoder(PartitionWriteEncoder encoder)
         for (var i = 0; i < states.Length; i++) states[i] = (changed[i].StoreKey(encoder.Keys, owner.Number), changed[i].State!);
         var expected = owner.Encoded(batch.Next);
         var alerts = batch.Alerts.Count == 0 ? null
-            : batch.Alerts.Select(a => (a.Event.AlertId, a.Event.Transition == Core.Alerts.AlertTransition.Fired ? Alerts.AlertEventWriter.Summary(a.Event) : null)).ToList();
+            : batch.Alerts.Select(a => (a.Event.AlertId, a.Event.Rule.Id, a.Event.Transition == Core.Alerts.AlertTransition.Fired ? Alerts.AlertEventWriter.Summary(a.Event) : null)).ToList();
         List<WebhookEntry>? webhooks = null;
         foreach (var alert in batch.Alerts)
         {
