@@ -68,9 +68,12 @@ public static class AlertEvaluator
         }
 
         // An armed timer earlier than needed stays (it fires, finds nothing, and is set again), so a busy customer's
-        // timer does not move with every event.
+        // timer does not move with every event. One at or before atMs was for this moment: every rule evaluated here
+        // has had it, so it goes; but when only some rules were, it is the others' (a review at the instant of their
+        // wake, or a late event's evaluation at the customer's latest time) and stays until it fires.
         var armed = alerts.WakeAtMs;
-        var next = armed > atMs && (wake is null || armed <= wake) ? armed : wake ?? 0;
+        var all = evaluating.Count == rules.EvaluationOrder.Count;
+        var next = (all ? armed > atMs : armed != 0) && (wake is null || armed <= wake) ? armed : wake ?? 0;
         if (next != armed)
         {
             alerts.WakeAtMs = next;

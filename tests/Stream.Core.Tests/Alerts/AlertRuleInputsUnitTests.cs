@@ -83,4 +83,30 @@ public sealed class AlertRuleInputsUnitTests
         Assert.Equal(("quiet", AlertTransition.Fired), (Assert.Single(events).Rule.Id, events[0].Transition));
         Assert.Equal((start + 31) * dayMs, state.Alerts.WakeAtMs);
     }
+
+    [Fact]
+    public void Evaluating_some_rules_at_the_instant_of_the_timer_leaves_the_timer_for_the_others()
+    {
+        const int start = 20_000;
+        const long dayMs = PurchaseDays.DayMs;
+        var (status, options) = (new CustomerStatus(LifecycleStage.Active, null, null, false), new AnalyticsOptions());
+        var rules = new AlertRuleSet([Quiet, Dormant], [], []);
+        var events = new List<AlertEvent>();
+        var state = new CustomerState();
+        state.Apply(AlertTestEvents.On(start, EventType.PageView, "v1"));
+        AlertEvaluator.Evaluate(rules, "c", state, state.LastEventAtMs, status, status, null, options, events);
+        var wake = state.Alerts.WakeAtMs;
+        Assert.Equal((start + 11) * dayMs, wake);
+
+        // A review due at that very moment evaluates the transitions alone (the status did not move): the quiet rule's
+        // timer has not fired yet, so it stays.
+        AlertEvaluator.Evaluate(rules, rules.MovedByStatus, "c", state, wake, status, status, null, options, events);
+        Assert.Equal(wake, state.Alerts.WakeAtMs);
+        Assert.Empty(events);
+
+        // Evaluating every rule there is the timer firing: the alert fires and nothing is left to wake for.
+        AlertEvaluator.Evaluate(rules, "c", state, wake, status, status, null, options, events);
+        Assert.Equal(("quiet", AlertTransition.Fired), (Assert.Single(events).Rule.Id, events[0].Transition));
+        Assert.NotEqual(wake, state.Alerts.WakeAtMs);
+    }
 }

@@ -1,0 +1,198 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Stream.Core.Alerts;
+using Stream.Core.Events;
+using Stream.Monitor.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Stream.Monitor.Tests.Alerts;
+
+/// <summary>
+/// Count alerts checked against an oracle that does not use the engine: the complaints read back from every partition of
+/// the input topic, folded per customer with LINQ into the episodes the rules define (fire at the complaint that brings the
+/// count of complaint days in the window to the threshold; resolve at the start of the first day the window holds too
+/// few). The events are produced while a monitor process consumes them, and the process is SIGKILLed twice at seeded
+/// random moments and started again: the distinct alerts published must be exactly the oracle's.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class AlertOracleTests(ITestOutputHelper output)
+{
+    private const long DayMs = 86_400_000;
+    private static readonly DateTimeOffset Day0 = new(2025, 6, 2, 0, 0, 0, TimeSpan.Zero);
+    private static readonly (string Id, int WindowDays, int AtLeast)[] Rules = [("burst", 7, 2), ("pile", 14, 3)];
+
+    [Fact]
+    public async Task Count_alerts_equal_a_recount_from_the_topic_through_two_crashes()
+    {
+        using var bed = new StreamTestBed(partitions: 4);
+        var dir = Directory.CreateTempSubdirectory("stream-oracle-").FullName;
+        try
+        {
+            var rules = Path.Combine(dir, "rules.yaml");
+            File.WriteAllText(rules, "rules:\n" + string.Concat(Rules.Select(r =>
+                $"  - id: {r.Id}\n    kind: count\n    event: complaint\n    window: {r.WindowDays}d\n    at_least: {r.AtLeast}\n    actions: {{ default: Call back. }}\n")));
+            var settings = new Dictionary<string, string?>(bed.Settings())
+            {
+                ["Stream:Alerts:RulesFile"] = rules,
+                ["Stream:Models:Enabled"] = "false",
+                ["Stream:Ingest:IdleAfter"] = "01:00:00",
+                // Small batches, so the process is killed mid-stream rather than between two large flushes.
+                ["Stream:Ingest:MaxBatchRecords"] = "50",
+            };
+            var events = Events(new Random(17));
+            var random = new Random(3);
+            var killAt = new[] { 0.2, 0.5 }.Select(share => (long)((share + random.NextDouble() * 0.15) * events.Count)).ToList();
+
+            var monitor = new MonitorProcess(settings);
+            try
+            {
+                var producing = Produce(bed, events, perSecond: 300);
+                foreach (var at in killAt)
+                {
+                    await Eventually.Until(async () => await bed.CommittedRecords(bed.EndOffsets()) >= at || monitor.HasExited, TimeSpan.FromSeconds(60),
+                        $"{at} records committed before the kill");
+                    Assert.False(monitor.HasExited, string.Join('\n', monitor.Output.TakeLast(30)));
+                    output.WriteLine($"killed at {await bed.CommittedRecords(bed.EndOffsets())} committed records, {(producing.IsCompleted ? "after" : "while")} producing");
+                    monitor.Crash();
+                    monitor.Dispose();
+                    monitor = new MonitorProcess(settings);
+                }
+                await producing;
+                var ends = bed.EndOffsets();
+                await Eventually.Until(() => bed.CaughtUp(ends), TimeSpan.FromSeconds(90), "every record to be committed");
+                monitor.Stop();
+            }
+            finally
+            {
+                monitor.Dispose();
+            }
+
+            var expected = Oracle(bed).Order().ToList();
+            var published = bed.ReadAll(bed.Topics.Alerts).Select(m => JsonNode.Parse(m.Value)!.AsObject()).ToList();
+            foreach (var a in published)
+            {
+                var started = DateTimeOffset.Parse((string)a["startedAt"]!, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
+                Assert.Equal(AlertLifecycle.AlertId((string)a["customerId"]!, (string)a["rule"]!["id"]!, started), (string)a["alertId"]!);
+            }
+            var actual = published.Select(Line).Distinct().Order().ToList();
+            output.WriteLine($"{events.Count} events, {expected.Count} alerts expected, {published.Count} published ({actual.Count} distinct)");
+            Assert.True(expected.Count > 200, $"only {expected.Count} alerts: the events exercise too little");
+            var missing = expected.Except(actual).ToList();
+            var extra = actual.Except(expected).ToList();
+            Assert.True(missing.Count == 0 && extra.Count == 0,
+                $"{missing.Count} expected alerts missing, e.g. {string.Join("; ", missing.Take(5))}; {extra.Count} not expected, e.g. {string.Join("; ", extra.Take(5))}");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// The rules' episodes, recomputed from the complaints on the interactions topic: per customer, in event time,
+    /// an open episode resolves at the start of the first day after its last complaint on which the window's
+    /// complaints are too few (before a later complaint is counted), and a complaint that brings the window's count to
+    /// the threshold opens one.
+    /// </summary>
+    private static IEnumerable<string> Oracle(StreamTestBed bed)
+    {
+        var complaints = TopicOracle.ReadAll(bed.Kafka.BootstrapServers, bed.EndOffsets())
+            .Where(r => r.Topic == bed.Topics.Interactions)
+            .Select(r => JsonNode.Parse(r.Message.Value)!)
+            .Where(e => (string)e["type"]! == "complaint")
+            .Select(e => (Customer: (string)e["customerId"]!, At: DateTimeOffset.Parse((string)e["occurredAt"]!, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds()))
+            .GroupBy(c => c.Customer);
+        foreach (var (rule, window, atLeast) in Rules)
+        {
+            foreach (var customer in complaints)
+            {
+                var days = new List<long>();
+                long? started = null;
+                int Count(long day) => days.Count(d => d > day - window && d <= day);
+                long ClearsAt() => Enumerable.Range(1, window).Select(k => days.Max() + k).First(day => Count(day) < atLeast) * DayMs;
+                foreach (var at in customer.Select(c => c.At).Order())
+                {
+                    if (started is { } s && ClearsAt() <= at)
+                    {
+                        yield return Line(customer.Key, rule, "resolved", s, ClearsAt());
+                        started = null;
+                    }
+                    days.Add(at / DayMs);
+                    if (started is null && Count(at / DayMs) >= atLeast)
+                    {
+                        started = at;
+                        yield return Line(customer.Key, rule, "fired", at, at);
+                    }
+                }
+                if (started is { } open) yield return Line(customer.Key, rule, "resolved", open, ClearsAt());
+            }
+        }
+    }
+
+    private static string Line(string customer, string rule, string transition, long startedMs, long atMs) =>
+        $"{customer} {rule} {transition} {DateTimeOffset.FromUnixTimeMilliseconds(startedMs):O} {DateTimeOffset.FromUnixTimeMilliseconds(atMs):O}";
+
+    private static string Line(JsonObject a) => Line((string)a["customerId"]!, (string)a["rule"]!["id"]!, (string)a["event"]!,
+        DateTimeOffset.Parse((string)a["startedAt"]!, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds(),
+        DateTimeOffset.Parse((string)a["at"]!, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds());
+
+    /// <summary>
+    /// 300 customers who complain in bursts over 90 days (so windows fill and empty again) and view a page at day 120,
+    /// and 40 others whose purchases and profile updates, about one a day each to day 120, carry every topic's event
+    /// time: a partition's is the least of its three topics' (ADR 0003), and it must pass the last day an episode can
+    /// resolve. In event-time order.
+    /// </summary>
+    /// <remarks>
+    /// The complaining customers send nothing on the other topics. Events produced this fast span days of event time
+    /// per second, and a topic fetched a moment later than another can then apply a customer's later purchase before
+    /// an earlier complaint (the timestamp merge orders what the client has fetched), which moves the time the alert
+    /// is evaluated at; the oracle here is about windows and timers, not that.
+    /// </remarks>
+    private static List<CustomerEvent> Events(Random random)
+    {
+        var events = new List<CustomerEvent>();
+        for (var c = 0; c < 300; c++)
+        {
+            var customer = $"o{c:D3}";
+            for (var burst = random.Next(1, 4); burst > 0; burst--)
+            {
+                var start = random.NextDouble() * 85;
+                for (var k = random.Next(1, 5); k > 0; k--)
+                    events.Add(Event(customer, EventType.Complaint, start + random.NextDouble() * 10, events.Count));
+            }
+            events.Add(Event(customer, EventType.PageView, 120 + random.NextDouble(), events.Count));
+        }
+        for (var c = 0; c < 40; c++)
+        {
+            for (var day = random.NextDouble(); day < 121; day += 0.5 + random.NextDouble())
+                events.Add(Event($"k{c:D2}", events.Count % 2 == 0 ? EventType.Purchase : EventType.ProfileUpdated, day, events.Count));
+        }
+        return [.. events.OrderBy(e => e.OccurredAt)];
+    }
+
+    private static CustomerEvent Event(string customer, EventType type, double day, int n)
+    {
+        var e = new CustomerEvent { EventId = $"{customer}-{n}", CustomerId = customer, OccurredAt = Day0.AddMilliseconds(Math.Round(day * DayMs)), Type = type };
+        return type switch
+        {
+            EventType.Complaint => e with { Channel = "email", ComplaintCategory = ComplaintCategory.Billing, Resolved = false },
+            EventType.Purchase => e with { Amount = 20m, Currency = "USD", OrderId = $"order-{n}" },
+            EventType.ProfileUpdated => e with { CustomerType = CustomerType.Individual },
+            _ => e with { Channel = "web" },
+        };
+    }
+
+    /// <summary>Sends the events in order at about <paramref name="perSecond"/>, while the monitor consumes.</summary>
+    private static async Task Produce(StreamTestBed bed, List<CustomerEvent> events, int perSecond)
+    {
+        using var producer = bed.CreateProducer();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; i < events.Count; i++)
+        {
+            producer.Enqueue(events[i]);
+            var due = TimeSpan.FromSeconds((i + 1) / (double)perSecond);
+            if (i % 100 == 99 && clock.Elapsed < due) await Task.Delay(due - clock.Elapsed);
+        }
+        producer.Flush(TimeSpan.FromSeconds(60));
+    }
+}
