@@ -24,7 +24,10 @@ dotnet build Stream.sln -c Release 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 if [ "$status" -eq 0 ]; then
   for category in Unit Integration; do
-    dotnet test Stream.sln -c Release --no-build --filter "Category=$category" --logger "console;verbosity=minimal" 2>&1 | tee -a "$log"
+    # --blame-crash: should a test host die (seen rarely in CI, never reproduced here), the log names the test it was
+    # running, and a mini dump is left under TestResults.
+    dotnet test Stream.sln -c Release --no-build --filter "Category=$category" --logger "console;verbosity=minimal" \
+      --blame-crash --blame-crash-dump-type mini 2>&1 | tee -a "$log"
     [ "${PIPESTATUS[0]}" -ne 0 ] && status=1
   done
 fi
