@@ -13,7 +13,7 @@ using Stream.Producer.Simulation;
 namespace Stream.Cli.Commands;
 
 /// <summary>
-/// <c>stream bench latency</c>: record-to-commit latency under a steady, paced load — the figure a live
+/// <c>stream bench latency</c>: record-to-commit and event-to-alert latency under a steady, paced load — the figures a live
 /// monitor is judged by, which <c>bench ingest</c> (everything produced before consuming) cannot give. The
 /// quantiles come from the monitor's own <c>stream_pipeline_latency_seconds</c> histogram, read from its
 /// /metrics endpoint before and after the measured window, interpolated within buckets as Prometheus'
@@ -23,6 +23,9 @@ internal static class BenchLatencyCommand
 {
     private const string Histogram = "stream_pipeline_latency_seconds_bucket";
 
+    /// <summary>Record of the event that raised an alert → the alert's batch committed (the alert is in Kafka by then).</summary>
+    private const string AlertHistogram = "stream_alert_latency_seconds_bucket";
+
     public static Command Create()
     {
         var rate = new Option<int>("--rate") { Description = "Events per second to produce", DefaultValueFactory = _ => 20_000 };
@@ -31,7 +34,7 @@ internal static class BenchLatencyCommand
         var partitions = CommonOptions.Partitions(16);
         var seed = CommonOptions.Seed();
         var redis = CommonOptions.BenchRedis();
-        var command = new Command("latency", "Record-to-commit latency percentiles under a steady paced load")
+        var command = new Command("latency", "Record-to-commit and event-to-alert latency percentiles under a steady paced load")
         {
             rate, seconds, customers, partitions, seed, redis,
         };
@@ -70,7 +73,8 @@ internal static class BenchLatencyCommand
         }
 
         await ProduceFor(TimeSpan.FromSeconds(seconds / 3.0));
-        var before = await ScrapeAsync(http, ct);
+        var before = await ScrapeAsync(http, Histogram, ct);
+        var alertsBefore = await ScrapeAsync(http, AlertHistogram, ct);
         var committedBefore = status.EventsCommitted;
         var window = Stopwatch.StartNew();
         await ProduceFor(TimeSpan.FromSeconds(seconds));
@@ -81,40 +85,50 @@ internal static class BenchLatencyCommand
         var drain = Stopwatch.StartNew();
         while (status.EventsCommitted < produced && drain.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(5, ct);
         var committedRate = (status.EventsCommitted - committedBefore) / window.Elapsed.TotalSeconds;
-        var after = await ScrapeAsync(http, ct);
+        var after = await ScrapeAsync(http, Histogram, ct);
+        var alertsAfter = await ScrapeAsync(http, AlertHistogram, ct);
         await monitor.StopAsync(ct);
         if (status.EventsCommitted < produced)
             throw new InvalidOperationException($"only {status.EventsCommitted:N0} of {produced:N0} events committed a minute after producing stopped");
 
-        var buckets = after.Select(b => (b.UpperBound, Count: b.Count - before.Single(x => x.UpperBound == b.UpperBound).Count)).ToList();
+        var buckets = Window(before, after);
         var observed = buckets[^1].Count;
+        var alertBuckets = Window(alertsBefore, alertsAfter);
         var table = new Table().AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
         table.AddRow("offered load", $"{producedRate:N0} events/s ({rate:N0} asked)");
         table.AddRow("committed during the window (incl. drain)", $"{committedRate:N0} events/s");
         table.AddRow("latencies observed in the window", $"{observed:N0}");
         var quantiles = new[] { 0.5, 0.9, 0.99, 0.999 }.ToDictionary(q => q, q => Quantile(buckets, q));
         foreach (var (q, latency) in quantiles) table.AddRow($"p{q * 100:0.#} record → committed", Format(latency));
+        table.AddRow("alerts raised by events in the window", $"{alertBuckets[^1].Count:N0}");
+        var alertQuantiles = new[] { 0.5, 0.99, 0.999 }.ToDictionary(q => q, q => Quantile(alertBuckets, q));
+        foreach (var (q, latency) in alertQuantiles) table.AddRow($"p{q * 100:0.#} event → alert (record → alert committed)", Format(latency));
         AnsiConsole.Write(table);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"bench-latency rate={producedRate:F0} committed_eps={committedRate:F0} observed={observed} p50_ms={quantiles[0.5] * 1000:F1} " +
-            $"p99_ms={quantiles[0.99] * 1000:F1} p999_ms={quantiles[0.999] * 1000:F1}"));
+            $"p99_ms={quantiles[0.99] * 1000:F1} p999_ms={quantiles[0.999] * 1000:F1} alerts={alertBuckets[^1].Count} " +
+            $"alert_p50_ms={alertQuantiles[0.5] * 1000:F1} alert_p99_ms={alertQuantiles[0.99] * 1000:F1} alert_p999_ms={alertQuantiles[0.999] * 1000:F1}"));
         return 0;
     }
 
-    /// <summary>The cumulative buckets of the pipeline latency histogram, in bound order (+Inf last).</summary>
-    private static async Task<List<(double UpperBound, double Count)>> ScrapeAsync(HttpClient http, CancellationToken ct)
+    /// <summary>The counts a histogram's buckets gained between two scrapes.</summary>
+    private static List<(double UpperBound, double Count)> Window(List<(double UpperBound, double Count)> before, List<(double UpperBound, double Count)> after) =>
+        [.. after.Select(b => (b.UpperBound, b.Count - before.Single(x => x.UpperBound == b.UpperBound).Count))];
+
+    /// <summary>The cumulative buckets of a latency histogram, in bound order (+Inf last).</summary>
+    private static async Task<List<(double UpperBound, double Count)>> ScrapeAsync(HttpClient http, string histogram, CancellationToken ct)
     {
         var text = await http.GetStringAsync("/metrics", ct);
         var buckets = new List<(double, double)>();
         foreach (var line in text.Split('\n'))
         {
-            if (!line.StartsWith(Histogram + "{", StringComparison.Ordinal)) continue;
+            if (!line.StartsWith(histogram + "{", StringComparison.Ordinal)) continue;
             var le = line[(line.IndexOf("le=\"", StringComparison.Ordinal) + 4)..];
             le = le[..le.IndexOf('"')];
             var bound = le == "+Inf" ? double.PositiveInfinity : double.Parse(le, CultureInfo.InvariantCulture);
             buckets.Add((bound, double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)));
         }
-        if (buckets.Count == 0) throw new InvalidOperationException($"the monitor's /metrics has no {Histogram}");
+        if (buckets.Count == 0) throw new InvalidOperationException($"the monitor's /metrics has no {histogram}");
         return [.. buckets.OrderBy(b => b.Item1)];
     }
 

@@ -16,7 +16,7 @@ public sealed class AlertTelemetry(CollectorRegistry registry)
         "rule", "severity", "tier", "event");
 
     private readonly Histogram _latency = Metrics.WithCustomRegistry(registry).CreateHistogram("stream_alert_latency_seconds",
-        "Event to alert: from the occurredAt of the event that raised an alert to the alert's batch being committed (alerts raised by events).",
+        "Event to alert: from the Kafka timestamp of the record whose event raised an alert (when it reached Kafka) to the alert's batch being committed; alerts raised by an event as it was applied.",
         new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.005, 2, 14) });
 
     private readonly Histogram _lateness = Metrics.WithCustomRegistry(registry).CreateHistogram("stream_alert_timer_lateness_seconds",
@@ -32,7 +32,7 @@ public sealed class AlertTelemetry(CollectorRegistry registry)
             _alerts.WithLabels(e.Rule.Id, e.Rule.Severity.SnakeName(), e.Status.Tier?.SnakeName() ?? "none",
                 e.Transition == AlertTransition.Fired ? "fired" : "resolved").Inc();
             if (a.DueSince is { } due) _lateness.Observe(Math.Max(0, (at - due).TotalSeconds));
-            else _latency.Observe(Math.Max(0, (at - DateTimeOffset.FromUnixTimeMilliseconds(e.AtMs)).TotalSeconds));
+            else if (a.RecordAtMs is { } recordAtMs) _latency.Observe(Math.Max(0, (at - DateTimeOffset.FromUnixTimeMilliseconds(recordAtMs)).TotalSeconds));
         }
     }
 }

@@ -60,7 +60,7 @@ internal sealed class BatchReview(OwnedPartition owner, BatchCounts counts, Popu
     }
 
     /// <summary>Right after an event is applied: the rules it can move are evaluated at the customer's latest event.</summary>
-    public void AfterEvent(CustomerEntry entry, EventType type)
+    public void AfterEvent(CustomerEntry entry, EventType type, long recordAtMs)
     {
         var state = entry.State!;
         if (!state.Review.Exists)
@@ -75,7 +75,7 @@ internal sealed class BatchReview(OwnedPartition owner, BatchCounts counts, Popu
         if (moved.Count == 0) return;
         _raised.Clear();
         AlertEvaluator.Evaluate(rules, moved, entry.CustomerId, state, state.LastEventAtMs, current, current, model, options, _raised);
-        Collect(timerLateness: null);
+        Collect(timerLateness: null, recordAtMs);
         // The customer is written with the batch anyway (its event changed it); its timer is written at the end.
     }
 
@@ -169,8 +169,8 @@ internal sealed class BatchReview(OwnedPartition owner, BatchCounts counts, Popu
         owner.NoteDue(days);
     }
 
-    private void Collect(DateTimeOffset? timerLateness)
+    private void Collect(DateTimeOffset? timerLateness, long? recordAtMs = null)
     {
-        foreach (var alert in _raised) _alerts.Add(RaisedAlert.Of(alert, timerLateness));
+        foreach (var alert in _raised) _alerts.Add(RaisedAlert.Of(alert, timerLateness, recordAtMs));
     }
 }

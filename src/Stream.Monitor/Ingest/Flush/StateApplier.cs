@@ -23,7 +23,7 @@ internal sealed class StateApplier(IOptions<IngestOptions> options)
         {
             if (evicted) counts.CountDedupeEviction(ev.Kind);
             owner.Customers.MarkChanged(entry);
-            review?.AfterEvent(entry, ev.Type);
+            review?.AfterEvent(entry, ev.Type, recordAtMs);
             counts.CountApplied(ev.Type, atMs, recordAtMs);
         }
         else
