@@ -8,11 +8,13 @@ using Xunit.Abstractions;
 namespace Stream.Monitor.Tests.Alerts;
 
 /// <summary>
-/// Count alerts checked against an oracle that does not use the engine: the complaints read back from every partition of
-/// the input topic, folded per customer with LINQ into the episodes the rules define (fire at the complaint that brings the
-/// count of complaint days in the window to the threshold; resolve at the start of the first day the window holds too
-/// few). The events are produced while a monitor process consumes them, and the process is SIGKILLed twice at seeded
-/// random moments and started again: the distinct alerts published must be exactly the oracle's.
+/// Count and overdue-payment alerts checked against an oracle that does not use the engine: the events read back from
+/// every partition of the input topics, folded per customer with LINQ into the episodes the rules define. A count rule
+/// fires at the complaint that brings the complaints of the window's days to its threshold and resolves at the start of
+/// the first day the window holds too few; an overdue rule holds while an invoice billed is unpaid from the day after
+/// its due date plus the grace, so it fires at that midnight (or at a bill that comes later) and resolves at the
+/// payment that leaves none overdue. The events are produced while a monitor process consumes them, and the process is
+/// SIGKILLed twice at seeded random moments and started again: the distinct alerts published must be exactly the oracle's.
 /// </summary>
 [Trait("Category", "Integration")]
 public sealed class AlertOracleTests(ITestOutputHelper output)
@@ -20,9 +22,10 @@ public sealed class AlertOracleTests(ITestOutputHelper output)
     private const long DayMs = 86_400_000;
     private static readonly DateTimeOffset Day0 = new(2025, 6, 2, 0, 0, 0, TimeSpan.Zero);
     private static readonly (string Id, int WindowDays, int AtLeast)[] Rules = [("burst", 7, 2), ("pile", 14, 3)];
+    private const int GraceDays = 3;
 
     [Fact]
-    public async Task Count_alerts_equal_a_recount_from_the_topic_through_two_crashes()
+    public async Task Count_and_overdue_alerts_equal_a_recount_from_the_topics_through_two_crashes()
     {
         using var bed = new StreamTestBed(partitions: 4);
         var dir = Directory.CreateTempSubdirectory("stream-oracle-").FullName;
@@ -30,7 +33,8 @@ public sealed class AlertOracleTests(ITestOutputHelper output)
         {
             var rules = Path.Combine(dir, "rules.yaml");
             File.WriteAllText(rules, "rules:\n" + string.Concat(Rules.Select(r =>
-                $"  - id: {r.Id}\n    kind: count\n    event: complaint\n    window: {r.WindowDays}d\n    at_least: {r.AtLeast}\n    actions: {{ default: Call back. }}\n")));
+                $"  - id: {r.Id}\n    kind: count\n    event: complaint\n    window: {r.WindowDays}d\n    at_least: {r.AtLeast}\n    actions: {{ default: Call back. }}\n"))
+                + $"  - id: overdue\n    kind: overdue_payment\n    grace: {GraceDays}d\n    actions: {{ default: Send a reminder. }}\n");
             var settings = new Dictionary<string, string?>(bed.Settings())
             {
                 ["Stream:Alerts:RulesFile"] = rules,
@@ -75,8 +79,10 @@ public sealed class AlertOracleTests(ITestOutputHelper output)
                 Assert.Equal(AlertLifecycle.AlertId((string)a["customerId"]!, (string)a["rule"]!["id"]!, started), (string)a["alertId"]!);
             }
             var actual = published.Select(Line).Distinct().Order().ToList();
-            output.WriteLine($"{events.Count} events, {expected.Count} alerts expected, {published.Count} published ({actual.Count} distinct)");
-            Assert.True(expected.Count > 200, $"only {expected.Count} alerts: the events exercise too little");
+            var byRule = expected.GroupBy(l => l.Split(' ')[1]).ToDictionary(g => g.Key, g => g.Count());
+            output.WriteLine($"{events.Count} events, {expected.Count} alerts expected ({string.Join(", ", byRule.Select(kv => $"{kv.Key} {kv.Value}"))}), " +
+                $"{published.Count} published ({actual.Count} distinct)");
+            Assert.All(["burst", "pile", "overdue"], rule => Assert.True(byRule.GetValueOrDefault(rule) > 100, $"only {byRule.GetValueOrDefault(rule)} {rule} alerts: the events exercise too little"));
             var missing = expected.Except(actual).ToList();
             var extra = actual.Except(expected).ToList();
             Assert.True(missing.Count == 0 && extra.Count == 0,
@@ -96,9 +102,13 @@ public sealed class AlertOracleTests(ITestOutputHelper output)
     /// </summary>
     private static IEnumerable<string> Oracle(StreamTestBed bed)
     {
-        var complaints = TopicOracle.ReadAll(bed.Kafka.BootstrapServers, bed.EndOffsets())
-            .Where(r => r.Topic == bed.Topics.Interactions)
-            .Select(r => JsonNode.Parse(r.Message.Value)!)
+        var records = TopicOracle.ReadAll(bed.Kafka.BootstrapServers, bed.EndOffsets()).Select(r => JsonNode.Parse(r.Message.Value)!).ToList();
+        return CountEpisodes(records).Concat(OverdueEpisodes(records));
+    }
+
+    private static IEnumerable<string> CountEpisodes(List<JsonNode> records)
+    {
+        var complaints = records
             .Where(e => (string)e["type"]! == "complaint")
             .Select(e => (Customer: (string)e["customerId"]!, At: DateTimeOffset.Parse((string)e["occurredAt"]!, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds()))
             .GroupBy(c => c.Customer);
@@ -129,6 +139,41 @@ public sealed class AlertOracleTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// The overdue rule's episodes: per customer, the condition (an invoice billed and not paid whose due day plus one
+    /// plus the grace has begun) read at every moment it can change (each bill and payment, each invoice's first
+    /// overdue midnight), in time order.
+    /// </summary>
+    private static IEnumerable<string> OverdueEpisodes(List<JsonNode> records)
+    {
+        var payments = records
+            .Where(e => (string)e["type"]! is "payment_due" or "payment_received")
+            .Select(e => (Customer: (string)e["customerId"]!, At: DateTimeOffset.Parse((string)e["occurredAt"]!, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds(),
+                Invoice: (string)e["invoiceId"]!, Paid: (string)e["type"]! == "payment_received",
+                OverdueFromMs: e["dueDate"] is { } due ? (DateOnly.Parse((string)due!, CultureInfo.InvariantCulture).DayNumber - DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber + 1 + GraceDays) * DayMs : 0))
+            .GroupBy(p => p.Customer);
+        foreach (var customer in payments)
+        {
+            var moments = customer.Select(p => p.At).Concat(customer.Where(p => !p.Paid).Select(p => p.OverdueFromMs)).Distinct().Order();
+            long? started = null;
+            foreach (var t in moments)
+            {
+                var seen = customer.Where(p => p.At <= t).ToList();
+                var overdue = seen.Where(p => !p.Paid).Any(bill => bill.OverdueFromMs <= t && !seen.Any(p => p.Paid && p.Invoice == bill.Invoice));
+                if (overdue && started is null)
+                {
+                    started = t;
+                    yield return Line(customer.Key, "overdue", "fired", t, t);
+                }
+                else if (!overdue && started is { } s)
+                {
+                    yield return Line(customer.Key, "overdue", "resolved", s, t);
+                    started = null;
+                }
+            }
+        }
+    }
+
     private static string Line(string customer, string rule, string transition, long startedMs, long atMs) =>
         $"{customer} {rule} {transition} {DateTimeOffset.FromUnixTimeMilliseconds(startedMs):O} {DateTimeOffset.FromUnixTimeMilliseconds(atMs):O}";
 
@@ -138,12 +183,12 @@ public sealed class AlertOracleTests(ITestOutputHelper output)
 
     /// <summary>
     /// 300 customers who complain in bursts over 90 days (so windows fill and empty again) and view a page at day 120,
-    /// and 40 others whose purchases and profile updates, about one a day each to day 120, carry every topic's event
+    /// 200 who are billed one to four invoices and pay about 70% of them, some late, and 40 others whose purchases and profile updates, about one a day each to day 120, carry every topic's event
     /// time: a partition's is the least of its three topics' (ADR 0003), and it must pass the last day an episode can
     /// resolve. In event-time order.
     /// </summary>
     /// <remarks>
-    /// The complaining customers send nothing on the other topics. Events produced this fast span days of event time
+    /// The complaining customers send nothing on the other topics, nor the billed ones on other topics than transactions. Events produced this fast span days of event time
     /// per second, and a topic fetched a moment later than another can then apply a customer's later purchase before
     /// an earlier complaint (the timestamp merge orders what the client has fetched), which moves the time the alert
     /// is evaluated at; the oracle here is about windows and timers, not that.
@@ -162,6 +207,19 @@ public sealed class AlertOracleTests(ITestOutputHelper output)
             }
             events.Add(Event(customer, EventType.PageView, 120 + random.NextDouble(), events.Count));
         }
+        for (var c = 0; c < 200; c++)
+        {
+            var customer = $"p{c:D3}";
+            for (var invoice = random.Next(1, 5); invoice > 0; invoice--)
+            {
+                var billed = random.NextDouble() * 80;
+                var due = DateOnly.FromDateTime(Day0.AddDays(billed + 5 + random.Next(0, 15)).UtcDateTime);
+                var id = $"{customer}-inv{invoice}";
+                events.Add(Event(customer, EventType.PaymentDue, billed, events.Count) with { Amount = 50m, Currency = "USD", InvoiceId = id, DueDate = due });
+                if (random.NextDouble() < 0.7)
+                    events.Add(Event(customer, EventType.PaymentReceived, billed + random.NextDouble() * 30, events.Count) with { Amount = 50m, Currency = "USD", InvoiceId = id });
+            }
+        }
         for (var c = 0; c < 40; c++)
         {
             for (var day = random.NextDouble(); day < 121; day += 0.5 + random.NextDouble())
@@ -178,6 +236,7 @@ public sealed class AlertOracleTests(ITestOutputHelper output)
             EventType.Complaint => e with { Channel = "email", ComplaintCategory = ComplaintCategory.Billing, Resolved = false },
             EventType.Purchase => e with { Amount = 20m, Currency = "USD", OrderId = $"order-{n}" },
             EventType.ProfileUpdated => e with { CustomerType = CustomerType.Individual },
+            EventType.PaymentDue or EventType.PaymentReceived => e,
             _ => e with { Channel = "web" },
         };
     }
