@@ -13,7 +13,8 @@ namespace Stream.Monitor.Tests.Alerts;
 /// fires at the complaint that brings the complaints of the window's days to its threshold and resolves at the start of
 /// the first day the window holds too few; an overdue rule holds while an invoice billed is unpaid from the day after
 /// its due date plus the grace, so it fires at that midnight (or at a bill that comes later) and resolves at the
-/// payment that leaves none overdue. The events are produced while a monitor process consumes them, and the process is
+/// payment that leaves none overdue; an absence rule fires at the first midnight a customer's last purchase is more
+/// than its days old and resolves at the next purchase. The events are produced while a monitor process consumes them, and the process is
 /// SIGKILLed twice at seeded random moments and started again: the distinct alerts published must be exactly the oracle's.
 /// </summary>
 [Trait("Category", "Integration")]
@@ -23,9 +24,13 @@ public sealed class AlertOracleTests(ITestOutputHelper output)
     private static readonly DateTimeOffset Day0 = new(2025, 6, 2, 0, 0, 0, TimeSpan.Zero);
     private static readonly (string Id, int WindowDays, int AtLeast)[] Rules = [("burst", 7, 2), ("pile", 14, 3)];
     private const int GraceDays = 3;
+    private const int SilentDays = 14;
+
+    /// <summary>The day of the last events, on every topic: event time ends within a day after it.</summary>
+    private const int EndDay = 120;
 
     [Fact]
-    public async Task Count_and_overdue_alerts_equal_a_recount_from_the_topics_through_two_crashes()
+    public async Task Count_overdue_and_absence_alerts_equal_a_recount_from_the_topics_through_two_crashes()
     {
         using var bed = new StreamTestBed(partitions: 4);
         var dir = Directory.CreateTempSubdirectory("stream-oracle-").FullName;
@@ -34,7 +39,8 @@ public sealed class AlertOracleTests(ITestOutputHelper output)
             var rules = Path.Combine(dir, "rules.yaml");
             File.WriteAllText(rules, "rules:\n" + string.Concat(Rules.Select(r =>
                 $"  - id: {r.Id}\n    kind: count\n    event: complaint\n    window: {r.WindowDays}d\n    at_least: {r.AtLeast}\n    actions: {{ default: Call back. }}\n"))
-                + $"  - id: overdue\n    kind: overdue_payment\n    grace: {GraceDays}d\n    actions: {{ default: Send a reminder. }}\n");
+                + $"  - id: overdue\n    kind: overdue_payment\n    grace: {GraceDays}d\n    actions: {{ default: Send a reminder. }}\n"
+                + $"  - id: silent\n    kind: absence\n    of: purchase\n    after: {SilentDays}d\n    actions: {{ default: Send a win-back offer. }}\n");
             var settings = new Dictionary<string, string?>(bed.Settings())
             {
                 ["Stream:Alerts:RulesFile"] = rules,
@@ -82,7 +88,7 @@ public sealed class AlertOracleTests(ITestOutputHelper output)
             var byRule = expected.GroupBy(l => l.Split(' ')[1]).ToDictionary(g => g.Key, g => g.Count());
             output.WriteLine($"{events.Count} events, {expected.Count} alerts expected ({string.Join(", ", byRule.Select(kv => $"{kv.Key} {kv.Value}"))}), " +
                 $"{published.Count} published ({actual.Count} distinct)");
-            Assert.All(["burst", "pile", "overdue"], rule => Assert.True(byRule.GetValueOrDefault(rule) > 100, $"only {byRule.GetValueOrDefault(rule)} {rule} alerts: the events exercise too little"));
+            Assert.All(["burst", "pile", "overdue", "silent"], rule => Assert.True(byRule.GetValueOrDefault(rule) > 100, $"only {byRule.GetValueOrDefault(rule)} {rule} alerts: the events exercise too little"));
             var missing = expected.Except(actual).ToList();
             var extra = actual.Except(expected).ToList();
             Assert.True(missing.Count == 0 && extra.Count == 0,
@@ -103,7 +109,33 @@ public sealed class AlertOracleTests(ITestOutputHelper output)
     private static IEnumerable<string> Oracle(StreamTestBed bed)
     {
         var records = TopicOracle.ReadAll(bed.Kafka.BootstrapServers, bed.EndOffsets()).Select(r => JsonNode.Parse(r.Message.Value)!).ToList();
-        return CountEpisodes(records).Concat(OverdueEpisodes(records));
+        return CountEpisodes(records).Concat(OverdueEpisodes(records)).Concat(AbsenceEpisodes(records));
+    }
+
+    /// <summary>
+    /// The absence rule's episodes: a customer who bought on day d and not since is silent from the start of day
+    /// d + after + 1, until the next purchase (the clock customers' last purchases, near day 120, go silent only after
+    /// event time ends).
+    /// </summary>
+    private static IEnumerable<string> AbsenceEpisodes(List<JsonNode> records)
+    {
+        var purchases = records
+            .Where(e => (string)e["type"]! == "purchase")
+            .Select(e => (Customer: (string)e["customerId"]!, At: DateTimeOffset.Parse((string)e["occurredAt"]!, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds()))
+            .GroupBy(p => p.Customer);
+        foreach (var customer in purchases)
+        {
+            var times = customer.Select(p => p.At).Order().ToList();
+            for (var i = 0; i < times.Count; i++)
+            {
+                var silentFrom = (times[i] / DayMs + SilentDays + 1) * DayMs;
+                if (i + 1 < times.Count && times[i + 1] <= silentFrom) continue;
+                // Event time ends just past day 120 (the last events): silences that would begin later never do.
+                if (silentFrom > Day0.AddDays(EndDay).ToUnixTimeMilliseconds()) continue;
+                yield return Line(customer.Key, "silent", "fired", silentFrom, silentFrom);
+                if (i + 1 < times.Count) yield return Line(customer.Key, "silent", "resolved", silentFrom, times[i + 1]);
+            }
+        }
     }
 
     private static IEnumerable<string> CountEpisodes(List<JsonNode> records)
@@ -183,7 +215,8 @@ public sealed class AlertOracleTests(ITestOutputHelper output)
 
     /// <summary>
     /// 300 customers who complain in bursts over 90 days (so windows fill and empty again) and view a page at day 120,
-    /// 200 who are billed one to four invoices and pay about 70% of them, some late, and 40 others whose purchases and profile updates, about one a day each to day 120, carry every topic's event
+    /// 200 who are billed one to four invoices and pay about 70% of them, some late, 150 who buy one to five times
+    /// before day 80, and 40 others whose purchases and profile updates, about one a day each to day 120, carry every topic's event
     /// time: a partition's is the least of its three topics' (ADR 0003), and it must pass the last day an episode can
     /// resolve. In event-time order.
     /// </summary>
@@ -205,7 +238,7 @@ public sealed class AlertOracleTests(ITestOutputHelper output)
                 for (var k = random.Next(1, 5); k > 0; k--)
                     events.Add(Event(customer, EventType.Complaint, start + random.NextDouble() * 10, events.Count));
             }
-            events.Add(Event(customer, EventType.PageView, 120 + random.NextDouble(), events.Count));
+            events.Add(Event(customer, EventType.PageView, EndDay + random.NextDouble(), events.Count));
         }
         for (var c = 0; c < 200; c++)
         {
@@ -220,9 +253,14 @@ public sealed class AlertOracleTests(ITestOutputHelper output)
                     events.Add(Event(customer, EventType.PaymentReceived, billed + random.NextDouble() * 30, events.Count) with { Amount = 50m, Currency = "USD", InvoiceId = id });
             }
         }
+        for (var c = 0; c < 150; c++)
+        {
+            // Buyers with long gaps: silent between some purchases, and from the last (before day 80) on.
+            for (var k = random.Next(1, 6); k > 0; k--) events.Add(Event($"s{c:D3}", EventType.Purchase, random.NextDouble() * 80, events.Count));
+        }
         for (var c = 0; c < 40; c++)
         {
-            for (var day = random.NextDouble(); day < 121; day += 0.5 + random.NextDouble())
+            for (var day = random.NextDouble(); day < EndDay + 1; day += 0.5 + random.NextDouble())
                 events.Add(Event($"k{c:D2}", events.Count % 2 == 0 ? EventType.Purchase : EventType.ProfileUpdated, day, events.Count));
         }
         return [.. events.OrderBy(e => e.OccurredAt)];
