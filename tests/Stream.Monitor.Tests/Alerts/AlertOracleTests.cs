@@ -8,14 +8,15 @@ using Xunit.Abstractions;
 namespace Stream.Monitor.Tests.Alerts;
 
 /// <summary>
-/// Count and overdue-payment alerts checked against an oracle that does not use the engine: the events read back from
-/// every partition of the input topics, folded per customer with LINQ into the episodes the rules define. A count rule
-/// fires at the complaint that brings the complaints of the window's days to its threshold and resolves at the start of
-/// the first day the window holds too few; an overdue rule holds while an invoice billed is unpaid from the day after
-/// its due date plus the grace, so it fires at that midnight (or at a bill that comes later) and resolves at the
-/// payment that leaves none overdue; an absence rule fires at the first midnight a customer's last purchase is more
-/// than its days old and resolves at the next purchase. The events are produced while a monitor process consumes them, and the process is
-/// SIGKILLed twice at seeded random moments and started again: the distinct alerts published must be exactly the oracle's.
+/// Count, overdue-payment and absence alerts checked against an oracle that does not use the engine: the events read
+/// back from every partition of the input topics, folded per customer with LINQ into the episodes the rules define.
+/// A count rule fires at the complaint that brings the complaints of the window's days to its threshold and resolves
+/// at the start of the first day the window holds too few; an overdue rule holds while an invoice billed is unpaid
+/// from the day after its due date plus the grace, so it fires at that midnight (or at a bill that comes later) and
+/// resolves at the payment that leaves none overdue; an absence rule fires at the first midnight a customer's last
+/// purchase is more than its days old and resolves at the next purchase. The events are produced while a monitor
+/// process consumes them, and the process is SIGKILLed twice at seeded random moments and started again: the
+/// distinct alerts published must be exactly the oracle's.
 /// </summary>
 [Trait("Category", "Integration")]
 public sealed class AlertOracleTests(ITestOutputHelper output)
