@@ -33,6 +33,17 @@ internal sealed class OwnedPartition
         foreach (var (topic, next) in claim.NextOffsets) _committedNext[topic] = _encodedNext[topic] = next;
         foreach (var (topic, ms) in claim.WatermarksMs) Watermark(topic, wallNow).Restore(DateTimeOffset.FromUnixTimeMilliseconds(ms), wallNow);
         Intake = new BatchIntake(claim.NextOffsets);
+        _openAlertsRecount = claim.OpenAlertsByRule;
+    }
+
+    private IReadOnlyDictionary<string, long>? _openAlertsRecount;
+
+    /// <summary>The open alerts by rule counted at the claim, for this owner's first write to store; null after it is taken.</summary>
+    public IReadOnlyDictionary<string, long>? TakeOpenAlertsRecount()
+    {
+        var recount = _openAlertsRecount;
+        _openAlertsRecount = null;
+        return recount;
     }
 
     public int Number { get; }

@@ -15,33 +15,23 @@ public sealed class CustomerStateStore(IConnectionMultiplexer redis, RedisKeys k
     public RedisKeys Keys { get; } = keys;
 
     /// <summary>
-    /// Takes ownership of a partition number: bumps its epoch, reads where to resume, and recounts the open alerts by
-    /// rule from the open alerts themselves (after the bump, no earlier owner's write can land between), so the count
-    /// the commits keep up to date starts from the truth.
+    /// Takes ownership of a partition number: bumps its epoch, reads where to resume, and counts the open alerts by
+    /// rule from the open alerts themselves. After the bump no earlier owner's write can land, so until this owner's
+    /// first write, which stores these counts, they are the truth the commits then keep up to date.
     /// </summary>
     public async Task<PartitionClaim> ClaimAsync(int partition)
     {
         var db = Db;
         var epoch = await db.StringIncrementAsync(Keys.Epoch(partition));
         var (offsets, watermarks) = Progress(await db.HashGetAllAsync(Keys.Offsets(partition)));
-        await RecountOpenAlerts(db, partition, epoch);
-        return new PartitionClaim(partition, epoch, offsets, watermarks);
-    }
-
-    private async Task RecountOpenAlerts(IDatabase db, int partition, long epoch)
-    {
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var alert in await db.HashValuesAsync(Keys.OpenAlerts(partition)))
         {
             using var json = System.Text.Json.JsonDocument.Parse((byte[])alert!);
             var rule = json.RootElement.GetProperty("rule").GetProperty("id").GetString()!;
             counts[rule] = counts.GetValueOrDefault(rule) + 1;
         }
-        var recount = db.CreateTransaction();
-        recount.AddCondition(Condition.StringEqual(Keys.Epoch(partition), Text(epoch)));
-        _ = recount.KeyDeleteAsync(Keys.OpenAlertsByRule(partition));
-        if (counts.Count > 0) _ = recount.HashSetAsync(Keys.OpenAlertsByRule(partition), [.. counts.Select(kv => new HashEntry(kv.Key, kv.Value))]);
-        await recount.ExecuteAsync();
+        return new PartitionClaim(partition, epoch, offsets, watermarks, counts);
     }
 
     /// <summary>The open alerts by rule of the given partitions, summed.</summary>
@@ -125,6 +115,11 @@ public sealed class CustomerStateStore(IConnectionMultiplexer redis, RedisKeys k
         // Fired alerts are listed until they resolve (set before removing: one may fire and resolve in one batch).
         if (write.OpenedAlerts.Length > 0) writes.Add(transaction.HashSetAsync(Keys.OpenAlerts(partition), write.OpenedAlerts));
         if (write.ClosedAlerts.Length > 0) writes.Add(transaction.HashDeleteAsync(Keys.OpenAlerts(partition), write.ClosedAlerts));
+        if (write.OpenByRuleRecount is { } recount)
+        {
+            writes.Add(transaction.KeyDeleteAsync(Keys.OpenAlertsByRule(partition)));
+            if (recount.Count > 0) writes.Add(transaction.HashSetAsync(Keys.OpenAlertsByRule(partition), [.. recount.Select(kv => new HashEntry(kv.Key, kv.Value))]));
+        }
         foreach (var (rule, change) in write.OpenByRule) writes.Add(transaction.HashIncrementAsync(Keys.OpenAlertsByRule(partition), rule, change));
         // Queued for webhooks with the batch that raised them: delivered once committed, never for a batch that was not.
         foreach (var webhook in write.Webhooks)

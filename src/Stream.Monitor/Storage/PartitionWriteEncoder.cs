@@ -19,7 +19,8 @@ public sealed class PartitionWriteEncoder(RedisKeys keys)
     public PartitionWrite Encode(int partition, long epoch, IReadOnlyDictionary<string, long?> expectedOffsets,
         IReadOnlyList<(RedisKey Key, CustomerState State)> states, IReadOnlyDictionary<string, long> nextOffsets,
         IEnumerable<KeyValuePair<string, long>> watermarksMs, IReadOnlyList<(string CustomerId, double Days)> timers,
-        IReadOnlyList<(string AlertId, string RuleId, byte[]? FiredJson)>? alerts = null, IReadOnlyList<WebhookEntry>? webhooks = null)
+        IReadOnlyList<(string AlertId, string RuleId, byte[]? FiredJson)>? alerts = null, IReadOnlyList<WebhookEntry>? webhooks = null,
+        IReadOnlyDictionary<string, long>? openAlertsRecount = null)
     {
         var encoded = new KeyValuePair<RedisKey, RedisValue>[states.Count];
         var rented = new List<byte[]>();
@@ -52,7 +53,7 @@ public sealed class PartitionWriteEncoder(RedisKeys keys)
             byRule = [.. alerts.GroupBy(a => a.RuleId, StringComparer.Ordinal)
                 .Select(g => KeyValuePair.Create(g.Key, g.Sum(a => a.FiredJson is null ? -1 : 1))).Where(kv => kv.Value != 0)];
         }
-        return new PartitionWrite(partition, epoch, expectedOffsets, encoded, rented, [.. progress], timers, opened, closed, byRule, webhooks ?? []);
+        return new PartitionWrite(partition, epoch, expectedOffsets, encoded, rented, [.. progress], timers, opened, closed, byRule, openAlertsRecount, webhooks ?? []);
     }
 
     /// <summary>

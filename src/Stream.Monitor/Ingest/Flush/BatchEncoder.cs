@@ -25,7 +25,8 @@ internal sealed class BatchEncoder(PartitionWriteEncoder encoder)
         {
             if (alert.Event.Rule.Webhook is { } endpoint) (webhooks ??= []).Add(new WebhookEntry(endpoint, alert.Event.AlertId, alert.Json));
         }
-        var write = encoder.Encode(owner.Number, owner.Epoch, expected, states, batch.Next, owner.WatermarksMs, batch.TimerUpdates, alerts, webhooks);
+        var write = encoder.Encode(owner.Number, owner.Epoch, expected, states, batch.Next, owner.WatermarksMs, batch.TimerUpdates, alerts, webhooks,
+            owner.TakeOpenAlertsRecount());
         owner.Customers.ClearChanged();
         return new EncodedBatch(owner, batch.Next, batch.Counts, write);
     }
