@@ -14,7 +14,7 @@ namespace Stream.Monitor.Storage;
 /// alert's wake, in epoch days, fractional), the partition's event-time timers.</item>
 /// <item><c>{prefix}:{pN}:alerts</c> — hash: alert id → the fired alert (JSON), while it is open.</item>
 /// <item><c>{prefix}:{pN}:alerts:by-rule</c> — hash: rule id → how many of the partition's alerts of that rule are open
-/// (changed with the open alerts; recounted from them when an owner claims the partition).</item>
+/// (changed with the open alerts; recounted from them at each claim, and stored by the new owner's first write).</item>
 /// <item><c>{prefix}:{pN}:webhooks</c> — stream: alerts to deliver to webhooks (fields <c>endpoint</c>, <c>id</c>, <c>alert</c>), added with
 /// the batch that raised them and deleted once delivered or dead-lettered.</item>
 /// <item><c>{prefix}:{pN}:webhooks:dead</c> — stream: alerts whose delivery failed every attempt (the queued fields,
