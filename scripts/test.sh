@@ -33,8 +33,8 @@ if [ "$status" -eq 0 ]; then
       code=${PIPESTATUS[0]}
       # A test host that died is a native fault, not a failed assertion: librdkafka's heap state was found corrupted
       # in 3 of 6 fresh-clone runs on 2026-12-04, each while CdnowRfmTests ran (cause not found yet; see the blame
-      # output and the dump). The category
-      # runs once more, and its second run decides; a failed assertion fails at once.
+      # output and the dump). The category runs once more, and its second run decides; a failed assertion fails at
+      # once.
       if [ "$code" -ne 0 ] && [ "$attempt" -eq 1 ] && grep -Eq "Test host process crashed|host process exited unexpectedly|Test Run Aborted" "$run"; then
         echo "test.sh: the $category test host died (see above); running the $category tests once more"
         rm -f "$run"
