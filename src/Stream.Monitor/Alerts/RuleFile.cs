@@ -284,6 +284,9 @@ public static partial class RuleFile
         };
     }
 
+    /// <summary>Whether <paramref name="name"/> may name a rule or a webhook endpoint (both become metric labels).</summary>
+    public static bool IsName(string name) => IdPattern().IsMatch(name);
+
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]
     private static partial Regex IdPattern();
 

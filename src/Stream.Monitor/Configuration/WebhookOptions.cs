@@ -36,7 +36,7 @@ public sealed class WebhookOptions : IValidatableObject
     {
         foreach (var (name, endpoint) in Endpoints)
         {
-            if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^[a-z0-9][a-z0-9_-]{0,63}$"))
+            if (!Alerts.RuleFile.IsName(name))
                 yield return new ValidationResult($"{Section}:Endpoints:{name}: the name must be lowercase letters, digits, '-' or '_' (rules refer to it)");
             if (!Uri.TryCreate(endpoint.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
                 yield return new ValidationResult($"{Section}:Endpoints:{name}:Url must be an absolute http or https URL");

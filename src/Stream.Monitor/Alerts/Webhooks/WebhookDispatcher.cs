@@ -75,7 +75,7 @@ public sealed class WebhookDispatcher(IOptions<WebhookOptions> options, IConnect
                 foreach (var entry in entries)
                 {
                     if (stop.IsCancellationRequested || !status.Owned.Contains(partition)) return;
-                    await DeliverAsync(db, partition, entry, stop);
+                    await DeliverAsync(db, partition, queue, entry, stop);
                 }
             }
         }
@@ -89,7 +89,7 @@ public sealed class WebhookDispatcher(IOptions<WebhookOptions> options, IConnect
         }
     }
 
-    private async Task DeliverAsync(IDatabase db, int partition, StreamEntry entry, CancellationToken stop)
+    private async Task DeliverAsync(IDatabase db, int partition, RedisKey queue, StreamEntry entry, CancellationToken stop)
     {
         var name = (string?)entry["endpoint"] ?? "";
         var alertId = (string?)entry["id"] ?? "";
@@ -118,7 +118,7 @@ public sealed class WebhookDispatcher(IOptions<WebhookOptions> options, IConnect
                     }
                     telemetry.Attempt(name, delivered: true);
                 }, stop);
-                await db.StreamDeleteAsync(keys.Webhooks(partition), [entry.Id]);
+                await db.StreamDeleteAsync(queue, [entry.Id]);
                 return;
             }
             catch (Exception ex) when (!stop.IsCancellationRequested)
@@ -129,7 +129,7 @@ public sealed class WebhookDispatcher(IOptions<WebhookOptions> options, IConnect
         // Dead-lettered and taken off the queue together, so the alert is in exactly one of them.
         var move = db.CreateTransaction();
         _ = move.StreamAddAsync(keys.DeadWebhooks(partition), [.. entry.Values, new("reason", failure), new("attempts", attempts)]);
-        _ = move.StreamDeleteAsync(keys.Webhooks(partition), [entry.Id]);
+        _ = move.StreamDeleteAsync(queue, [entry.Id]);
         await move.ExecuteAsync();
         telemetry.DeadLettered(name);
         logger.LogWarning("Webhook delivery to endpoint {Endpoint} failed after {Attempts} attempts ({Failure}); the alert is in {Stream}",

@@ -13,15 +13,18 @@ public static class WebhookSignature
 {
     public const string Header = "Stream-Signature";
 
-    public static string Sign(string secret, long unixSeconds, ReadOnlySpan<byte> body)
+    public static string Sign(string secret, long unixSeconds, ReadOnlySpan<byte> body) =>
+        $"t={unixSeconds.ToString(CultureInfo.InvariantCulture)},v1={Mac(secret, unixSeconds, body)}";
+
+    /// <summary>The hex HMAC-SHA256 of <c>{t}.{body}</c>.</summary>
+    private static string Mac(string secret, long unixSeconds, ReadOnlySpan<byte> body)
     {
         var t = unixSeconds.ToString(CultureInfo.InvariantCulture);
         var signed = new byte[Encoding.ASCII.GetByteCount(t) + 1 + body.Length];
         var n = Encoding.ASCII.GetBytes(t, signed);
         signed[n] = (byte)'.';
         body.CopyTo(signed.AsSpan(n + 1));
-        var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), signed);
-        return $"t={t},v1={Convert.ToHexStringLower(mac)}";
+        return Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), signed));
     }
 
     /// <summary>Whether <paramref name="header"/> signs <paramref name="body"/> with <paramref name="secret"/>, made within <paramref name="tolerance"/> of <paramref name="now"/>.</summary>
@@ -35,8 +38,6 @@ public static class WebhookSignature
         }
         if (t is null || v1 is null || !long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)) return false;
         if ((now - DateTimeOffset.FromUnixTimeSeconds(seconds)).Duration() > tolerance) return false;
-        var expected = Sign(secret, seconds, body);
-        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected[(expected.IndexOf(",v1=", StringComparison.Ordinal) + 4)..]),
-            Encoding.ASCII.GetBytes(v1));
+        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Mac(secret, seconds, body)), Encoding.ASCII.GetBytes(v1));
     }
 }
