@@ -175,16 +175,12 @@ internal sealed class IngestLoop
         _flushes.Start(taken, owned, _batching.Now);
     }
 
-    /// <summary>
-    /// Whether this consumer has taken all Kafka is known to hold of the topic's partition. Not known yet (no fetch
-    /// answered for it since the assignment) counts as not: after a start or a rebalance, the topic fetched first
-    /// would otherwise run ahead of the others' earlier records (a crashed run's alerts differed from the replay's).
-    /// </summary>
+    /// <summary>Whether this consumer has taken all Kafka is known to hold of the topic's partition (unknown counts as all).</summary>
     private bool AtEnd(OwnedPartition p, string topic)
     {
         var high = _consumer!.GetWatermarkOffsets(new TopicPartition(topic, p.Number)).High;
         // Nothing taken yet: at its end only if the topic is empty.
-        return high != Offset.Unset && (p.Intake.TakenNext(topic) ?? 0) >= high.Value;
+        return high == Offset.Unset || (p.Intake.TakenNext(topic) ?? 0) >= high.Value;
     }
 
     /// <summary>Waits for the running flush, if any; its failure is thrown here.</summary>
