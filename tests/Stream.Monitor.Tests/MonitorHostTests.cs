@@ -108,6 +108,33 @@ public sealed class MonitorHostTests
     }
 
     [Fact]
+    public async Task Disposing_a_monitor_that_was_not_stopped_waits_for_the_consumer_loop_to_end()
+    {
+        // A host disposed without StopAsync (an `await using` alone) disposes its singletons, among them the
+        // Kafka producer, without stopping its hosted services. The consumer loop must be over by then: a
+        // produce into a destroyed librdkafka handle corrupts the native heap.
+        using var bed = new StreamTestBed(partitions: 2);
+        var (_, ends) = bed.ProduceSimulation(new SimulationOptions
+        {
+            Customers = 50, Seed = 5, Start = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero),
+        }, 500);
+        var monitor = bed.CreateMonitor(extra: new Dictionary<string, string?>
+        {
+            ["Stream:Ingest:MaxBatchDelay"] = "00:01:00",
+            ["Stream:Ingest:CatchUpBatchDelay"] = "00:01:00",
+        });
+        var status = monitor.Services.GetRequiredService<Ingest.IngestStatus>();
+        await monitor.StartAsync();
+        await Eventually.Until(() => Task.FromResult(status.FirstRecordTimestamp != 0), TimeSpan.FromSeconds(60), "records to be taken");
+        Assert.True(status.Running);
+
+        await monitor.DisposeAsync();
+        Assert.False(status.Running, "the consumer loop was still running after the host was disposed");
+        // Its final flush wrote what it had taken, through the producer, before the producer went.
+        Assert.True(await bed.CaughtUp(ends), "the batch taken before the dispose was not written");
+    }
+
+    [Fact]
     public async Task A_missing_setting_stops_start_up_with_a_message_naming_it()
     {
         using var bed = new StreamTestBed(partitions: 1);

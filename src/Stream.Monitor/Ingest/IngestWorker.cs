@@ -24,4 +24,26 @@ internal sealed class IngestWorker(InputTopics topics, IngestLoop loop, IngestSt
                 lifetime.StopApplication();
             }
         }, stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    /// <summary>
+    /// A host disposed without a stop (or after its stop timed out) disposes the Kafka producer next: the container
+    /// disposes this worker before what it depends on. So the loop is told to stop and waited for here, and its
+    /// final flush still writes what it took.
+    /// </summary>
+    public override void Dispose()
+    {
+        base.Dispose();
+        if (ExecuteTask is not { } running) return;
+        try
+        {
+            if (!running.Wait(DisposeWait))
+                logger.LogCritical("Ingest did not stop within {Wait} of disposal; its uncommitted work will be read again", DisposeWait);
+        }
+        catch (AggregateException)
+        {
+            // A loop stopped by the cancellation ends faulted or cancelled: it has ended, which is all that matters here.
+        }
+    }
+
+    private static readonly TimeSpan DisposeWait = TimeSpan.FromSeconds(30);
 }

@@ -10,27 +10,42 @@ namespace Stream.Monitor.Kafka;
 public sealed class DeliveryTracker(IProducer<byte[]?, byte[]?> producer) : IDisposable
 {
     private DeliveryGroup _open = new();
+    // Produce calls inside the client now, and whether Dispose has begun: a produce into a destroyed librdkafka
+    // handle corrupts the native heap, so disposal waits for those calls and later ones are refused.
+    private int _producing;
+    private volatile bool _closed;
 
     /// <summary>
     /// Produces a record into the open group; <paramref name="reported"/>, if given, hears whether it was delivered.
     /// Threads may call it together, but not while <see cref="DeliveredAsync"/> runs.
     /// </summary>
+    /// <exception cref="ObjectDisposedException">The tracker is being disposed.</exception>
     public void Produce(string topic, Message<byte[]?, byte[]?> message, Action<bool>? reported = null)
     {
-        var group = _open;
-        group.Add();
+        // The increment is a full fence, as is Dispose's barrier: one of the two always sees the other.
+        Interlocked.Increment(ref _producing);
         try
         {
-            producer.Produce(topic, message, report =>
+            ObjectDisposedException.ThrowIf(_closed, this);
+            var group = _open;
+            group.Add();
+            try
             {
-                reported?.Invoke(!report.Error.IsError);
-                group.Done(report.Error);
-            });
+                producer.Produce(topic, message, report =>
+                {
+                    reported?.Invoke(!report.Error.IsError);
+                    group.Done(report.Error);
+                });
+            }
+            catch (ProduceException<byte[]?, byte[]?> ex)
+            {
+                group.Done(ex.Error);
+                throw;
+            }
         }
-        catch (ProduceException<byte[]?, byte[]?> ex)
+        finally
         {
-            group.Done(ex.Error);
-            throw;
+            Interlocked.Decrement(ref _producing);
         }
     }
 
@@ -48,6 +63,10 @@ public sealed class DeliveryTracker(IProducer<byte[]?, byte[]?> producer) : IDis
 
     public void Dispose()
     {
+        if (_closed) return;
+        _closed = true;
+        Interlocked.MemoryBarrier();
+        SpinWait.SpinUntil(() => Volatile.Read(ref _producing) == 0);
         producer.Flush(TimeSpan.FromSeconds(10));
         producer.Dispose();
     }
