@@ -74,7 +74,7 @@ internal static class BenchIngestCommand
             // A long-running monitor compiles its hot paths once; a few seconds' run would otherwise measure the JIT
             // (its tiering thread took 12% of the CPU during a cold 1M-event pipeline run). Its own stack: nothing is left behind.
             using var warm = new EmbeddedStack(partitions, redis: null, preferRedisServer: true);
-            Produce(warm, warmup, customers, seed + 1, lingerMs);
+            Produce(warm.Kafka.BootstrapServers, warmup, customers, seed + 1, lingerMs);
             MeasureCeiling(warm, warmup, timeline: false, "bench-ceiling");
             // Small batches: the runtime promotes hot code only after 100 ms without new code to compile, so
             // the warm-up must repeat the same flush many times, not run two large ones. Several monitor starts
@@ -96,7 +96,7 @@ internal static class BenchIngestCommand
         using var stack = new EmbeddedStack(partitions, redis, preferRedisServer: true);
         AnsiConsole.MarkupLineInterpolated($"[grey]Kafka mock cluster, {partitions} partitions per topic; store: {stack.StoreName}[/]");
 
-        var (produceRate, customerCount) = Produce(stack, events, customers, seed, lingerMs);
+        var (produceRate, customerCount) = Produce(stack.Kafka.BootstrapServers, events, customers, seed, lingerMs);
         EnsureNothingTruncated(stack, events);
         // The first read of freshly produced events was the slowest ceiling run on a stack (the mock broker and
         // the GC cost more, and the ratio looked better for it): one unmeasured read first, so every round's
@@ -195,7 +195,8 @@ internal static class BenchIngestCommand
     /// <summary>One pipeline run; <c>SteadyRate</c> is null when the commit that passed 30% of the events was the last.</summary>
     private sealed record PipelineRun(double Rate, double? SteadyRate, long Reviews, long Changes, long Alerts, GcCost Gc, double CpuMicrosPerEvent);
 
-    private static (double Rate, int Customers) Produce(EmbeddedStack stack, int events, int customers, int seed, int? lingerMs)
+    /// <summary>Produces the first <paramref name="events"/> simulated records; the rate and the number of customers among them.</summary>
+    internal static (double Rate, int Customers) Produce(string bootstrap, int events, int customers, int seed, int? lingerMs)
     {
         var records = new CustomerSimulator(new SimulationOptions
         {
@@ -205,7 +206,7 @@ internal static class BenchIngestCommand
         var clock = Stopwatch.StartNew();
         var settings = new Dictionary<string, string>();
         if (lingerMs is { } linger) settings["linger.ms"] = linger.ToString(CultureInfo.InvariantCulture);
-        using (var producer = new StreamProducer(new StreamProducerOptions { BootstrapServers = stack.Kafka.BootstrapServers, Kafka = settings }))
+        using (var producer = new StreamProducer(new StreamProducerOptions { BootstrapServers = bootstrap, Kafka = settings }))
         {
             Error? failure = null;
             foreach (var r in records) SimulationSender.Send(producer, r, e => failure ??= e);
@@ -368,7 +369,7 @@ internal static class BenchIngestCommand
     }
 
     /// <summary>redis-server's own CPU seconds (user + system); null for a store that does not report them.</summary>
-    private static async Task<double?> RedisCpuSeconds(string redis)
+    internal static async Task<double?> RedisCpuSeconds(string redis)
     {
         var info = await Info(redis, "cpu");
         return info.TryGetValue("used_cpu_user", out var user) && info.TryGetValue("used_cpu_sys", out var sys)

@@ -46,29 +46,29 @@ internal static class BenchRecoveryCommand
 
         using var feed = new CancellationTokenSource();
         var producing = Task.Run(() => Produce(stack, customers, seed, rate, feed.Token), CancellationToken.None);
-        var monitor = Start(settings);
+        var monitor = MonitorProcesses.Start(settings);
         var table = new Table().AddColumns("round", "lag at kill", "commits resume (s)", "lag back (s)");
         var resumes = new List<double>();
         var lags = new List<double>();
         try
         {
             // Warm: the first process owns every partition and keeps up.
-            await Until(async () => await Committed(stack, redis, keys) > rate * 5L, TimeSpan.FromSeconds(120), ct);
+            await Until(async () => await MonitorProcesses.CommittedAsync(redis, keys, stack.Topics, stack.Partitions) > rate * 5L, TimeSpan.FromSeconds(120), ct);
             for (var round = 1; round <= rounds; round++)
             {
                 await Task.Delay(TimeSpan.FromSeconds(5), ct);
-                var lagAtKill = Ends(stack, probe) - await Committed(stack, redis, keys);
+                var lagAtKill = Ends(stack, probe) - await MonitorProcesses.CommittedAsync(redis, keys, stack.Topics, stack.Partitions);
                 monitor.Kill(entireProcessTree: true);
                 await monitor.WaitForExitAsync(ct);
                 monitor.Dispose();
                 // Read after the exit: a write the killed process had already sent may still land.
                 await Task.Delay(200, ct);
-                var atKill = await Committed(stack, redis, keys);
+                var atKill = await MonitorProcesses.CommittedAsync(redis, keys, stack.Topics, stack.Partitions);
                 var clock = Stopwatch.StartNew();
-                monitor = Start(settings);
-                await Until(async () => await Committed(stack, redis, keys) > atKill, TimeSpan.FromSeconds(300), ct);
+                monitor = MonitorProcesses.Start(settings);
+                await Until(async () => await MonitorProcesses.CommittedAsync(redis, keys, stack.Topics, stack.Partitions) > atKill, TimeSpan.FromSeconds(300), ct);
                 var resumed = clock.Elapsed.TotalSeconds;
-                await Until(async () => Ends(stack, probe) - await Committed(stack, redis, keys) <= Math.Max(lagAtKill, rate / 10), TimeSpan.FromSeconds(300), ct);
+                await Until(async () => Ends(stack, probe) - await MonitorProcesses.CommittedAsync(redis, keys, stack.Topics, stack.Partitions) <= Math.Max(lagAtKill, rate / 10), TimeSpan.FromSeconds(300), ct);
                 var lagBack = clock.Elapsed.TotalSeconds;
                 resumes.Add(resumed);
                 lags.Add(lagBack);
@@ -89,20 +89,6 @@ internal static class BenchRecoveryCommand
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"bench-recovery rounds={rounds} rate={rate} session_timeout_ms={sessionMs?.ToString(CultureInfo.InvariantCulture) ?? "default"} resume_s={resume:F1} lag_back_s={lag:F1} resumes={string.Join(',', resumes.Select(r => r.ToString("F1", CultureInfo.InvariantCulture)))}"));
         return 0;
-    }
-
-    private static Process Start(Dictionary<string, string?> settings)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Stream.Monitor.dll"));
-        foreach (var (key, value) in settings) start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        start.Environment["Urls"] = "http://127.0.0.1:0";
-        var process = Process.Start(start) ?? throw new InvalidOperationException("the monitor did not start");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
     }
 
     private static async Task Produce(EmbeddedStack stack, int customers, int seed, int rate, CancellationToken ct)
@@ -130,17 +116,6 @@ internal static class BenchRecoveryCommand
         foreach (var topic in stack.Topics.Inputs)
             for (var p = 0; p < stack.Partitions; p++)
                 total += probe.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(5)).High.Value;
-        return total;
-    }
-
-    /// <summary>Records committed to Redis (the sum of the stored next offsets).</summary>
-    private static async Task<long> Committed(EmbeddedStack stack, ConnectionMultiplexer redis, RedisKeys keys)
-    {
-        var db = redis.GetDatabase();
-        long total = 0;
-        for (var p = 0; p < stack.Partitions; p++)
-            foreach (var topic in stack.Topics.Inputs)
-                total += (long?)await db.HashGetAsync(keys.Offsets(p), RedisKeys.OffsetField(topic)) ?? 0;
         return total;
     }
 

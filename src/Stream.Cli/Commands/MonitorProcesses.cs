@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using StackExchange.Redis;
+using Stream.Kafka;
+using Stream.Monitor.Storage;
+
+namespace Stream.Cli.Commands;
+
+/// <summary>Monitor processes the benchmarks start beside themselves, and how far their commits have come.</summary>
+internal static class MonitorProcesses
+{
+    /// <summary>Starts <c>Stream.Monitor.dll</c> from beside this CLI with the settings as environment variables; its output is discarded.</summary>
+    public static Process Start(Dictionary<string, string?> settings)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Stream.Monitor.dll"));
+        foreach (var (key, value) in settings) start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        start.Environment["Urls"] = "http://127.0.0.1:0";
+        var process = Process.Start(start) ?? throw new InvalidOperationException("the monitor did not start");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>Records committed to Redis: the sum of the next offsets stored with the states.</summary>
+    public static async Task<long> CommittedAsync(ConnectionMultiplexer redis, RedisKeys keys, StreamTopics topics, int partitions)
+    {
+        var db = redis.GetDatabase();
+        long total = 0;
+        for (var p = 0; p < partitions; p++)
+            foreach (var topic in topics.Inputs)
+                total += (long?)await db.HashGetAsync(keys.Offsets(p), RedisKeys.OffsetField(topic)) ?? 0;
+        return total;
+    }
+}
