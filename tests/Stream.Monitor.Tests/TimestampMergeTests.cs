@@ -32,7 +32,7 @@ public sealed class TimestampMergeTests
         var intake = Intake();
         foreach (var r in Transactions.Concat(Profiles).Concat(Interactions)) Take(intake, r);
 
-        var batch = intake.DetachMerged(Owner(), Topics.Inputs, _ => true);
+        var batch = intake.DetachMerged(Owner(), Topics.Inputs, _ => long.MaxValue);
 
         Assert.Equal(["i1", "t2", "p3", "i4", "i4", "t4", "t7", "i9"], Names(batch.Records));
         Assert.Equal(8, batch.Counts.Records);
@@ -45,21 +45,38 @@ public sealed class TimestampMergeTests
         var intake = Intake();
         // Transactions' last two and the profile have not been taken yet, and Kafka holds more of those topics.
         foreach (var r in Interactions.Concat(Transactions.Take(1))) Take(intake, r);
-        var first = intake.DetachMerged(Owner(), Topics.Inputs, topic => topic == Topics.Interactions);
+        var first = intake.DetachMerged(Owner(), Topics.Inputs, topic => topic == Topics.Interactions ? long.MaxValue : long.MinValue);
         // The profile topic has records in Kafka and none taken: nothing can go before its next one.
         Assert.Empty(first.Records);
         Assert.Equal(5, intake.Records);
 
         Take(intake, Profiles[0]);
-        var second = intake.DetachMerged(Owner(), Topics.Inputs, topic => topic != Topics.Transactions);
+        var second = intake.DetachMerged(Owner(), Topics.Inputs, topic => topic != Topics.Transactions ? long.MaxValue : long.MinValue);
         // Transactions ran out after t2, and its next record may be earlier than anything left.
         Assert.Equal(["i1", "t2"], Names(second.Records));
         Assert.Equal((1L, 1L, 0L), (second.Next[Topics.Interactions], second.Next[Topics.Transactions], second.Next[Topics.Profiles]));
 
         foreach (var r in Transactions.Skip(1)) Take(intake, r);
-        var third = intake.DetachMerged(Owner(), Topics.Inputs, _ => true);
+        var third = intake.DetachMerged(Owner(), Topics.Inputs, _ => long.MaxValue);
         Assert.Equal(["p3", "i4", "i4", "t4", "t7", "i9"], Names(third.Records));
         Assert.Equal((4L, 3L, 1L), (third.Next[Topics.Interactions], third.Next[Topics.Transactions], third.Next[Topics.Profiles]));
+    }
+
+    [Fact]
+    public void Records_go_ahead_of_topics_at_their_known_end_only_up_to_the_time_those_allow_and_the_rest_waits()
+    {
+        var intake = Intake();
+        foreach (var r in Interactions) Take(intake, r);
+        // Transactions and profiles are at their known ends, but one of theirs produced before 4 ms may still come.
+        var limit = new DateTimeOffset(T0).ToUnixTimeMilliseconds() + 4;
+
+        var first = intake.DetachMerged(Owner(), Topics.Inputs, topic => topic == Topics.Interactions ? long.MaxValue : limit);
+
+        Assert.Equal(["i1", "i4", "i4"], Names(first.Records));
+        Assert.Equal(1, intake.Records);
+        // Later the wait is over for i9 (or the other topics carry later records): it goes.
+        var second = intake.DetachMerged(Owner(), Topics.Inputs, _ => long.MaxValue);
+        Assert.Equal(["i9"], Names(second.Records));
     }
 
     [Fact]
@@ -67,14 +84,14 @@ public sealed class TimestampMergeTests
     {
         var intake = Intake();
         foreach (var r in Interactions) Take(intake, r);
-        intake.DetachMerged(Owner(), Topics.Inputs, topic => topic == Topics.Interactions);
+        intake.DetachMerged(Owner(), Topics.Inputs, topic => topic == Topics.Interactions ? long.MaxValue : long.MinValue);
         _arena.Seal();
         intake.MoveKept(_arena);
         _arena.ReleaseOldest();
         // The old chunks are written again.
         foreach (var r in Transactions) Take(intake, r);
 
-        var batch = intake.DetachMerged(Owner(), Topics.Inputs, _ => true);
+        var batch = intake.DetachMerged(Owner(), Topics.Inputs, _ => long.MaxValue);
 
         Assert.Equal(["i1", "t2", "i4", "i4", "t4", "t7", "i9"], Names(batch.Records));
         Assert.Equal(Names(batch.Records), batch.Records.Select(r => Encoding.UTF8.GetString(r.Value.Span)));

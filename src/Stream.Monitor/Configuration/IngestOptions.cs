@@ -29,6 +29,20 @@ public sealed class IngestOptions
     [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
     public TimeSpan AllowedLateness { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// A partition's topics are applied in record-timestamp order. A record goes ahead of a topic that has nothing
+    /// taken only once it is this old by the wall clock: a record of that topic produced earlier may still be on its
+    /// way (another producer batch, another fetch). Kafka Streams calls this <c>max.task.idle.ms</c>. Under a
+    /// backlog records are older and nothing waits; a live record waits at most this long, less when the other
+    /// topics carry later records. Zero takes each topic's known end as final, Kafka Streams' default.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan MaxTopicWait { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>After a claim, how long the merge waits for a topic the client knows no end of yet (no fetch answered for it).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan UnknownEndWait { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>A partition with no record for this long advances its watermark with the clock.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan IdleAfter { get; set; } = TimeSpan.FromSeconds(30);

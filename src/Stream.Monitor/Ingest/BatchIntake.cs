@@ -52,40 +52,41 @@ internal sealed class BatchIntake(IReadOnlyDictionary<string, long> resumeAt)
     /// <summary>
     /// Hands over the records taken so far in timestamp order across <paramref name="topics"/>, as far as that order
     /// is known: a Kafka Streams task's rule. The record with the earliest timestamp (then the earlier topic in
-    /// <paramref name="topics"/>) goes next, and the merge stops while a topic that Kafka holds more records of
-    /// (<paramref name="atEnd"/> false) has none taken, since its next may be earlier. What is left stays for the next
+    /// <paramref name="topics"/>) goes next, as long as it is no later than what each topic with none left allows
+    /// (<paramref name="releaseUpTo"/>, Unix ms: <see cref="long.MinValue"/> while Kafka holds more of it, so its next
+    /// may be earlier; <see cref="long.MaxValue"/> when nothing more can come). What is left stays for the next
     /// batch, so however the records are batched, and however the consumer interleaved the topics, a partition's
     /// events are applied in the same order.
     /// </summary>
-    public TakenBatch DetachMerged(OwnedPartition owner, IReadOnlyList<string> topics, Func<string, bool> atEnd)
+    public TakenBatch DetachMerged(OwnedPartition owner, IReadOnlyList<string> topics, Func<string, long> releaseUpTo)
     {
         var records = _records;
-        if (records.Count == 0 || SingleTopic(records, topics, atEnd)) return Detach(owner);
+        if (records.Count == 0 || SingleTopic(records, topics, releaseUpTo)) return Detach(owner);
 
         // Each topic's records, as indexes into the taken ones (in offset order, as taken); buffers kept for reuse.
         if (_byTopic.Length != topics.Count) _byTopic = [.. topics.Select(_ => new List<int>())];
         foreach (var list in _byTopic) list.Clear();
         for (var i = 0; i < records.Count; i++) _byTopic[IndexOf(topics, records[i].Topic)].Add(i);
         Span<int> heads = stackalloc int[topics.Count];
-        Span<bool> waitFor = stackalloc bool[topics.Count];
-        for (var t = 0; t < topics.Count; t++) waitFor[t] = !atEnd(topics[t]);
+        Span<long> allowed = stackalloc long[topics.Count];
+        for (var t = 0; t < topics.Count; t++) allowed[t] = releaseUpTo(topics[t]);
 
         var merged = _spare;
         merged.Clear();
         while (true)
         {
             var next = -1;
-            var stop = false;
+            var limit = long.MaxValue;
             for (var t = 0; t < topics.Count; t++)
             {
                 if (heads[t] == _byTopic[t].Count)
                 {
-                    stop |= waitFor[t];
+                    limit = Math.Min(limit, allowed[t]);
                     continue;
                 }
                 if (next < 0 || records[_byTopic[t][heads[t]]].Timestamp.UnixTimestampMs < records[_byTopic[next][heads[next]]].Timestamp.UnixTimestampMs) next = t;
             }
-            if (stop || next < 0) break;
+            if (next < 0 || records[_byTopic[next][heads[next]]].Timestamp.UnixTimestampMs > limit) break;
             merged.Add(records[_byTopic[next][heads[next]++]]);
         }
 
@@ -121,17 +122,19 @@ internal sealed class BatchIntake(IReadOnlyDictionary<string, long> resumeAt)
         }
     }
 
-    private static bool SingleTopic(List<ConsumedRecord> records, IReadOnlyList<string> topics, Func<string, bool> atEnd)
+    private static bool SingleTopic(List<ConsumedRecord> records, IReadOnlyList<string> topics, Func<string, long> releaseUpTo)
     {
         var topic = records[0].Topic;
+        var latest = long.MinValue;
         foreach (var r in records)
         {
             if (!ReferenceEquals(r.Topic, topic) && r.Topic != topic) return false;
+            latest = Math.Max(latest, r.Timestamp.UnixTimestampMs);
         }
         // One topic taken: in order as it is, unless another may still have earlier records.
         foreach (var t in topics)
         {
-            if (t != topic && !atEnd(t)) return false;
+            if (t != topic && releaseUpTo(t) < latest) return false;
         }
         return true;
     }

@@ -1,5 +1,7 @@
 using Confluent.Kafka;
+using Microsoft.Extensions.Options;
 using Stream.Kafka;
+using Stream.Monitor.Configuration;
 using Stream.Monitor.Ingest.Flush;
 using Stream.Monitor.Kafka;
 
@@ -21,6 +23,7 @@ internal sealed class IngestLoop
     private readonly BatchPolicy _batching;
     private readonly IngestReporter _reporter;
     private readonly StreamTopics _topics;
+    private readonly IngestOptions _options;
     private readonly RecordArena _arena = new();
     private IConsumer<RecordBytes, RecordBytes>? _consumer;
     // Whether the flush running took every partition's records, so the arena's chunks until then can be reused after it.
@@ -28,9 +31,10 @@ internal sealed class IngestLoop
     // A flush that failed inside a rebalance callback, where nothing may be thrown: the next poll starts over.
     private Exception? _failedInCallback;
 
-    public IngestLoop(IKafkaClientFactory kafka, PartitionOwnership ownership, FlushPipeline flushes, BatchPolicy batching, IngestReporter reporter)
+    public IngestLoop(IKafkaClientFactory kafka, PartitionOwnership ownership, FlushPipeline flushes, BatchPolicy batching, IngestReporter reporter,
+        IOptions<IngestOptions> options)
     {
-        (_kafka, _ownership, _flushes, _batching, _reporter) = (kafka, ownership, flushes, batching, reporter);
+        (_kafka, _ownership, _flushes, _batching, _reporter, _options) = (kafka, ownership, flushes, batching, reporter, options.Value);
         _topics = kafka.Topics;
     }
 
@@ -155,8 +159,9 @@ internal sealed class IngestLoop
     private void Flush(IReadOnlyCollection<OwnedPartition> partitions, bool final = false)
     {
         FinishFlush();
+        var nowMs = _batching.Now.ToUnixTimeMilliseconds();
         var taken = partitions.Where(p => p.Intake.Records > 0 || p.CanFetchReviews)
-            .Select(p => p.Intake.DetachMerged(p, _topics.Inputs, final ? static _ => false : topic => AtEnd(p, topic)))
+            .Select(p => p.Intake.DetachMerged(p, _topics.Inputs, final ? static _ => long.MinValue : topic => ReleaseUpTo(p, topic, nowMs)))
             .Where(t => t.Records.Count > 0 || t.Owner.CanFetchReviews)
             .ToList();
         var owned = _ownership.Owned.ToList();
@@ -175,12 +180,19 @@ internal sealed class IngestLoop
         _flushes.Start(taken, owned, _batching.Now);
     }
 
-    /// <summary>Whether this consumer has taken all Kafka is known to hold of the topic's partition (unknown counts as all).</summary>
-    private bool AtEnd(OwnedPartition p, string topic)
+    /// <summary>
+    /// Up to which record timestamp (Unix ms) the partition's other topics may go ahead of this one, which has no
+    /// record taken: none while Kafka holds more of it; while the client knows no end of it yet (no fetch answered
+    /// since the claim), none for <see cref="IngestOptions.UnknownEndWait"/>; otherwise records at least
+    /// <see cref="IngestOptions.MaxTopicWait"/> old, since one of this topic produced earlier may still be on its way.
+    /// </summary>
+    private long ReleaseUpTo(OwnedPartition p, string topic, long nowMs)
     {
         var high = _consumer!.GetWatermarkOffsets(new TopicPartition(topic, p.Number)).High;
+        var settled = nowMs - (long)_options.MaxTopicWait.TotalMilliseconds;
+        if (high == Offset.Unset) return nowMs - p.ClaimedAtMs >= (long)_options.UnknownEndWait.TotalMilliseconds ? settled : long.MinValue;
         // Nothing taken yet: at its end only if the topic is empty.
-        return high == Offset.Unset || (p.Intake.TakenNext(topic) ?? 0) >= high.Value;
+        return (p.Intake.TakenNext(topic) ?? 0) >= high.Value ? settled : long.MinValue;
     }
 
     /// <summary>Waits for the running flush, if any; its failure is thrown here.</summary>

@@ -30,6 +30,7 @@ internal sealed class OwnedPartition
         };
         Number = claim.Partition;
         Epoch = claim.Epoch;
+        ClaimedAtMs = wallNow.ToUnixTimeMilliseconds();
         foreach (var (topic, next) in claim.NextOffsets) _committedNext[topic] = _encodedNext[topic] = next;
         foreach (var (topic, ms) in claim.WatermarksMs) Watermark(topic, wallNow).Restore(DateTimeOffset.FromUnixTimeMilliseconds(ms), wallNow);
         Intake = new BatchIntake(claim.NextOffsets);
@@ -47,6 +48,9 @@ internal sealed class OwnedPartition
     }
 
     public int Number { get; }
+
+    /// <summary>When this instance claimed the partition (wall clock, Unix ms).</summary>
+    public long ClaimedAtMs { get; }
     public long Epoch { get; }
 
     public BatchIntake Intake { get; }
