@@ -13,7 +13,7 @@ namespace Stream.Cli.Commands;
 
 /// <summary>
 /// <c>stream bench peer</c>: Stream against what a .NET team would otherwise run, a Kafka Streams app
-/// (Streamiz.Kafka.Net, bench/Stream.Bench.Peer) with a RocksDB or an in-memory store, on the same events in the
+/// (Streamiz.Kafka.Net, benchmarks/Stream.Bench.Peer) with a RocksDB or an in-memory store, on the same events in the
 /// same mock cluster. The events are produced once; each round then starts a fresh monitor process (with its own
 /// redis-server) and a fresh peer process of each kind, one after the other, and measures each from launch until its
 /// progress is durable: for the monitor, offsets committed to Redis with the states; for the peer, offsets committed
@@ -30,22 +30,28 @@ internal static class BenchPeerCommand
         var partitions = CommonOptions.Partitions(32);
         var seed = new Option<int>("--seed") { Description = "Random seed of the simulated events", DefaultValueFactory = _ => 7 };
         var rounds = new Option<int>("--rounds") { Description = "Rounds: each runs a fresh monitor and a fresh peer of each store", DefaultValueFactory = _ => 3 };
-        var peerProject = new Option<string?>("--peer-project") { Description = "The peer's project (default: bench/Stream.Bench.Peer in this repository)" };
+        var peers = new Option<string>("--peers") { Description = "Peer stores to run, comma-separated: rocksdb, memory, or none", DefaultValueFactory = _ => "rocksdb,memory" };
+        var peerProject = new Option<string?>("--peer-project") { Description = "The peer's project (default: benchmarks/Stream.Bench.Peer in this repository)" };
         var command = new Command("peer", "Stream against a Kafka Streams for .NET (Streamiz) app on the same events: events/s and events per CPU-second")
         {
-            events, customers, partitions, seed, rounds, peerProject,
+            events, customers, partitions, seed, rounds, peers, peerProject,
         };
         command.SetAction(async (parse, ct) => await Run(parse.GetValue(events), parse.GetValue(customers), parse.GetValue(partitions),
-            parse.GetValue(seed), parse.GetValue(rounds), parse.GetValue(peerProject), ct));
+            parse.GetValue(seed), parse.GetValue(rounds), ParsePeers(parse.GetValue(peers)!), parse.GetValue(peerProject), ct));
         return command;
     }
 
-    private static readonly string[] PeerStores = ["rocksdb", "memory"];
+    private static IReadOnlyList<string> ParsePeers(string value)
+    {
+        var stores = value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Where(s => s != "none").ToList();
+        if (stores.FirstOrDefault(s => s is not ("rocksdb" or "memory")) is { } unknown) throw new ArgumentException($"--peers: unknown store {unknown}");
+        return stores;
+    }
 
-    private static async Task<int> Run(int events, int customers, int partitions, int seed, int rounds, string? peerProject, CancellationToken ct)
+    private static async Task<int> Run(int events, int customers, int partitions, int seed, int rounds, IReadOnlyList<string> peerStores, string? peerProject, CancellationToken ct)
     {
         if (events <= 0 || rounds <= 0) throw new ArgumentException("--events and --rounds must be positive");
-        var peer = await BuildPeer(peerProject ?? DefaultPeerProject(), ct);
+        var peer = peerStores.Count > 0 ? await BuildPeer(peerProject ?? DefaultPeerProject(), ct) : "";
 
         using var kafka = new MockKafkaCluster();
         var topics = new StreamTopics();
@@ -64,7 +70,7 @@ internal static class BenchPeerCommand
         {
             Console.Error.WriteLine($"round {round} of {rounds}");
             runs.Add(await RunMonitor(kafka.BootstrapServers, topics, partitions, events, round, ct));
-            foreach (var store in PeerStores)
+            foreach (var store in peerStores)
             {
                 var (run, differences) = await RunPeer(peer, kafka, topics, partitions, input, store, round, ct);
                 runs.Add(run);
@@ -217,12 +223,12 @@ internal static class BenchPeerCommand
         return Path.Combine(Path.GetDirectoryName(project)!, "bin", "Release", "net10.0", "stream-bench-peer.dll");
     }
 
-    /// <summary>bench/Stream.Bench.Peer beside the first folder above this CLI that holds Stream.sln.</summary>
+    /// <summary>benchmarks/Stream.Bench.Peer beside the first folder above this CLI that holds Stream.sln.</summary>
     private static string DefaultPeerProject()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "Stream.sln"))) return Path.Combine(dir.FullName, "bench", "Stream.Bench.Peer", "Stream.Bench.Peer.csproj");
+            if (File.Exists(Path.Combine(dir.FullName, "Stream.sln"))) return Path.Combine(dir.FullName, "benchmarks", "Stream.Bench.Peer", "Stream.Bench.Peer.csproj");
         }
         throw new InvalidOperationException("no Stream.sln above this CLI: pass --peer-project");
     }
