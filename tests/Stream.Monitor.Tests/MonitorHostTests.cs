@@ -84,18 +84,8 @@ public sealed class MonitorHostTests
     public async Task A_stop_writes_the_waiting_batch_at_once_even_when_batches_may_wait_a_minute()
     {
         using var bed = new StreamTestBed(partitions: 2);
-        var (records, ends) = bed.ProduceSimulation(new SimulationOptions
-        {
-            Customers = 50, Seed = 4, Start = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero),
-        }, 500);
-        await using var monitor = bed.CreateMonitor(extra: new Dictionary<string, string?>
-        {
-            ["Stream:Ingest:MaxBatchDelay"] = "00:01:00",
-            ["Stream:Ingest:CatchUpBatchDelay"] = "00:01:00",
-        });
-        var status = monitor.Services.GetRequiredService<Ingest.IngestStatus>();
-        await monitor.StartAsync();
-        await Eventually.Until(() => Task.FromResult(status.FirstRecordTimestamp != 0), TimeSpan.FromSeconds(60), "records to be taken");
+        var (records, ends, monitor, status) = await StartHoldingABatch(bed, seed: 4);
+        await using var _ = monitor;
         // 500 records come in one fetch or two; this leaves the consumer time to take them all.
         await Task.Delay(1000);
         Assert.Equal(0, status.EventsCommitted);
@@ -114,9 +104,22 @@ public sealed class MonitorHostTests
         // Kafka producer, without stopping its hosted services. The consumer loop must be over by then: a
         // produce into a destroyed librdkafka handle corrupts the native heap.
         using var bed = new StreamTestBed(partitions: 2);
-        var (_, ends) = bed.ProduceSimulation(new SimulationOptions
+        var (_, ends, monitor, status) = await StartHoldingABatch(bed, seed: 5);
+        Assert.True(status.Running);
+
+        await monitor.DisposeAsync();
+        Assert.False(status.Running, "the consumer loop was still running after the host was disposed");
+        // Its final flush wrote what it had taken, through the producer, before the producer went.
+        Assert.True(await bed.CaughtUp(ends), "the batch taken before the dispose was not written");
+    }
+
+    /// <summary>500 records produced, and a started monitor that has taken some of them into a batch that may wait a minute.</summary>
+    private static async Task<(List<SimulatedRecord> Records, Dictionary<Confluent.Kafka.TopicPartition, long> Ends, WebApplication Monitor, Ingest.IngestStatus Status)>
+        StartHoldingABatch(StreamTestBed bed, int seed)
+    {
+        var (records, ends) = bed.ProduceSimulation(new SimulationOptions
         {
-            Customers = 50, Seed = 5, Start = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero),
+            Customers = 50, Seed = seed, Start = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero),
         }, 500);
         var monitor = bed.CreateMonitor(extra: new Dictionary<string, string?>
         {
@@ -126,12 +129,7 @@ public sealed class MonitorHostTests
         var status = monitor.Services.GetRequiredService<Ingest.IngestStatus>();
         await monitor.StartAsync();
         await Eventually.Until(() => Task.FromResult(status.FirstRecordTimestamp != 0), TimeSpan.FromSeconds(60), "records to be taken");
-        Assert.True(status.Running);
-
-        await monitor.DisposeAsync();
-        Assert.False(status.Running, "the consumer loop was still running after the host was disposed");
-        // Its final flush wrote what it had taken, through the producer, before the producer went.
-        Assert.True(await bed.CaughtUp(ends), "the batch taken before the dispose was not written");
+        return (records, ends, monitor, status);
     }
 
     [Fact]
