@@ -31,13 +31,17 @@ internal static class BenchPeerCommand
         var seed = new Option<int>("--seed") { Description = "Random seed of the simulated events", DefaultValueFactory = _ => 7 };
         var rounds = new Option<int>("--rounds") { Description = "Rounds: each runs a fresh monitor and a fresh peer of each store", DefaultValueFactory = _ => 3 };
         var peers = new Option<string>("--peers") { Description = "Peer stores to run, comma-separated: rocksdb, memory, or none", DefaultValueFactory = _ => "rocksdb,memory" };
+        var monitorAssembly = new Option<string?>("--monitor")
+        {
+            Description = "The monitor to run (a Stream.Monitor.dll; default: this repository's monitor, published ReadyToRun as the Dockerfile publishes it)",
+        };
         var peerProject = new Option<string?>("--peer-project") { Description = "The peer's project (default: benchmarks/Stream.Bench.Peer in this repository)" };
         var command = new Command("peer", "Stream against a Kafka Streams for .NET (Streamiz) app on the same events: events/s and events per CPU-second")
         {
-            events, customers, partitions, seed, rounds, peers, peerProject,
+            events, customers, partitions, seed, rounds, peers, monitorAssembly, peerProject,
         };
         command.SetAction(async (parse, ct) => await Run(parse.GetValue(events), parse.GetValue(customers), parse.GetValue(partitions),
-            parse.GetValue(seed), parse.GetValue(rounds), ParsePeers(parse.GetValue(peers)!), parse.GetValue(peerProject), ct));
+            parse.GetValue(seed), parse.GetValue(rounds), ParsePeers(parse.GetValue(peers)!), parse.GetValue(monitorAssembly), parse.GetValue(peerProject), ct));
         return command;
     }
 
@@ -48,10 +52,11 @@ internal static class BenchPeerCommand
         return stores;
     }
 
-    private static async Task<int> Run(int events, int customers, int partitions, int seed, int rounds, IReadOnlyList<string> peerStores, string? peerProject, CancellationToken ct)
+    private static async Task<int> Run(int events, int customers, int partitions, int seed, int rounds, IReadOnlyList<string> peerStores, string? monitorAssembly, string? peerProject, CancellationToken ct)
     {
         if (events <= 0 || rounds <= 0) throw new ArgumentException("--events and --rounds must be positive");
-        var peer = peerStores.Count > 0 ? await BuildPeer(peerProject ?? DefaultPeerProject(), ct) : "";
+        var peer = peerStores.Count > 0 ? await BuildPeer(peerProject ?? RepositoryPath("benchmarks", "Stream.Bench.Peer", "Stream.Bench.Peer.csproj"), ct) : "";
+        monitorAssembly ??= await PublishMonitor(ct);
 
         using var kafka = new MockKafkaCluster();
         var topics = new StreamTopics();
@@ -69,7 +74,7 @@ internal static class BenchPeerCommand
         for (var round = 1; round <= rounds; round++)
         {
             Console.Error.WriteLine($"round {round} of {rounds}");
-            runs.Add(await RunMonitor(kafka.BootstrapServers, topics, partitions, events, round, ct));
+            runs.Add(await RunMonitor(monitorAssembly, kafka.BootstrapServers, topics, partitions, events, round, ct));
             foreach (var store in peerStores)
             {
                 var (run, differences) = await RunPeer(peer, kafka, topics, partitions, input, store, round, ct);
@@ -107,7 +112,7 @@ internal static class BenchPeerCommand
     }
 
     /// <summary>A fresh monitor process and redis-server, from launch until every event's offset is committed to Redis with its state.</summary>
-    private static async Task<Measured> RunMonitor(string bootstrap, StreamTopics topics, int partitions, int events, int round, CancellationToken ct)
+    private static async Task<Measured> RunMonitor(string? assembly, string bootstrap, StreamTopics topics, int partitions, int events, int round, CancellationToken ct)
     {
         using var redisServer = new RedisServerProcess();
         var redis = $"127.0.0.1:{redisServer.Port}";
@@ -122,7 +127,7 @@ internal static class BenchPeerCommand
             ["Stream:Redis:Configuration"] = redis,
             ["Stream:Api:Key"] = "bench-api-key-not-used-0000",
             ["Logging:LogLevel:Default"] = "Warning",
-        });
+        }, assembly);
         try
         {
             await Until(async () => await MonitorProcesses.CommittedAsync(connection, keys, topics, partitions) >= events, monitor, ct);
@@ -213,24 +218,39 @@ internal static class BenchPeerCommand
     {
         if (!File.Exists(project)) throw new FileNotFoundException($"the peer's project is not at {project}: pass --peer-project", project);
         AnsiConsole.MarkupLineInterpolated($"[grey]Building the peer ({project})[/]");
-        var build = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "build", project, "-c", "Release", "--nologo", "-v", "quiet" }) build.ArgumentList.Add(arg);
-        using var process = Process.Start(build) ?? throw new InvalidOperationException("dotnet build did not start");
-        var output = process.StandardOutput.ReadToEndAsync(ct);
-        var errors = process.StandardError.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct);
-        if (process.ExitCode != 0) throw new InvalidOperationException($"building the peer failed:\n{await output}{await errors}");
+        await Dotnet(ct, "build", project, "-c", "Release");
         return Path.Combine(Path.GetDirectoryName(project)!, "bin", "Release", "net10.0", "stream-bench-peer.dll");
     }
 
-    /// <summary>benchmarks/Stream.Bench.Peer beside the first folder above this CLI that holds Stream.sln.</summary>
-    private static string DefaultPeerProject()
+    /// <summary>Publishes the monitor as users run it (the Dockerfile's flags: ReadyToRun, framework-dependent) and returns its assembly.</summary>
+    private static async Task<string> PublishMonitor(CancellationToken ct)
+    {
+        var output = Path.Combine(Path.GetTempPath(), "stream-bench-peer-monitor");
+        AnsiConsole.MarkupLineInterpolated($"[grey]Publishing the monitor, ReadyToRun, to {output}[/]");
+        await Dotnet(ct, "publish", RepositoryPath("src", "Stream.Monitor", "Stream.Monitor.csproj"), "-c", "Release", "--use-current-runtime",
+            "--self-contained", "false", "-p:PublishReadyToRun=true", "-o", output);
+        return Path.Combine(output, "Stream.Monitor.dll");
+    }
+
+    private static async Task Dotnet(CancellationToken ct, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args.Concat(["--nologo", "-v", "quiet"])) start.ArgumentList.Add(arg);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        var output = process.StandardOutput.ReadToEndAsync(ct);
+        var errors = process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        if (process.ExitCode != 0) throw new InvalidOperationException($"dotnet {args[0]} {args[1]} failed:\n{await output}{await errors}");
+    }
+
+    /// <summary>A path in the first folder above this CLI that holds Stream.sln.</summary>
+    private static string RepositoryPath(params string[] parts)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "Stream.sln"))) return Path.Combine(dir.FullName, "benchmarks", "Stream.Bench.Peer", "Stream.Bench.Peer.csproj");
+            if (File.Exists(Path.Combine(dir.FullName, "Stream.sln"))) return Path.Combine([dir.FullName, .. parts]);
         }
-        throw new InvalidOperationException("no Stream.sln above this CLI: pass --peer-project");
+        throw new InvalidOperationException("no Stream.sln above this CLI: pass --monitor and --peer-project");
     }
 
     private static double Median(IEnumerable<double> values)

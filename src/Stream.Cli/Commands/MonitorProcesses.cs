@@ -8,11 +8,17 @@ namespace Stream.Cli.Commands;
 /// <summary>Monitor processes the benchmarks start beside themselves, and how far their commits have come.</summary>
 internal static class MonitorProcesses
 {
-    /// <summary>Starts <c>Stream.Monitor.dll</c> from beside this CLI with the settings as environment variables; its output is discarded.</summary>
-    public static Process Start(Dictionary<string, string?> settings)
+    /// <summary>The monitor built beside this CLI.</summary>
+    public static string BesideThisCli => Path.Combine(AppContext.BaseDirectory, "Stream.Monitor.dll");
+
+    /// <summary>
+    /// Starts the monitor (<paramref name="assembly"/>, by default the one beside this CLI) with the settings as
+    /// environment variables; its output is discarded.
+    /// </summary>
+    public static Process Start(Dictionary<string, string?> settings, string? assembly = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Stream.Monitor.dll"));
+        start.ArgumentList.Add(assembly ?? BesideThisCli);
         foreach (var (key, value) in settings) start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         start.Environment["Urls"] = "http://127.0.0.1:0";
         var process = Process.Start(start) ?? throw new InvalidOperationException("the monitor did not start");
