@@ -10,7 +10,7 @@ public sealed class EmbeddedGarnet : IDisposable
     public EmbeddedGarnet(int? port = null)
     {
         Port = port ?? FreePort.Next();
-        _server = new GarnetServer(["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--lua", "--index", "128m", "--memory", "2g"]);
+        _server = new GarnetServer(["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--lua", "--index", "128m", "--memory", "2g", "-q"]);
         _server.Start();
     }
 

@@ -20,7 +20,15 @@ public sealed unsafe class MockKafkaCluster : IDisposable
         _api = new Api(NativeLibrary.Load(NativeKafka.LoadedPath ?? "librdkafka"));
 
         var errstr = stackalloc byte[512];
-        _handle = _api.New(0, _api.ConfNew(), errstr, 512);
+        var conf = _api.ConfNew();
+        // The handle only hosts the cluster and never connects: its notice that no bootstrap.servers is set would
+        // be the demo's first line. Warnings and errors still show.
+        fixed (byte* name = "log_level"u8, value = "4"u8)
+        {
+            if (_api.ConfSet(conf, name, value, errstr, 512) != 0)
+                throw new InvalidOperationException($"rd_kafka_conf_set failed: {Marshal.PtrToStringUTF8((IntPtr)errstr)}");
+        }
+        _handle = _api.New(0, conf, errstr, 512);
         if (_handle == IntPtr.Zero)
             throw new InvalidOperationException($"rd_kafka_new failed: {Marshal.PtrToStringUTF8((IntPtr)errstr)}");
         _cluster = _api.ClusterNew(_handle, brokers);
@@ -68,6 +76,7 @@ public sealed unsafe class MockKafkaCluster : IDisposable
     private sealed class Api(IntPtr lib)
     {
         public readonly delegate* unmanaged<IntPtr> ConfNew = (delegate* unmanaged<IntPtr>)NativeLibrary.GetExport(lib, "rd_kafka_conf_new");
+        public readonly delegate* unmanaged<IntPtr, byte*, byte*, byte*, nuint, int> ConfSet = (delegate* unmanaged<IntPtr, byte*, byte*, byte*, nuint, int>)NativeLibrary.GetExport(lib, "rd_kafka_conf_set");
         public readonly delegate* unmanaged<int, IntPtr, byte*, nuint, IntPtr> New = (delegate* unmanaged<int, IntPtr, byte*, nuint, IntPtr>)NativeLibrary.GetExport(lib, "rd_kafka_new");
         public readonly delegate* unmanaged<IntPtr, void> Destroy = (delegate* unmanaged<IntPtr, void>)NativeLibrary.GetExport(lib, "rd_kafka_destroy");
         public readonly delegate* unmanaged<IntPtr, int, IntPtr> ClusterNew = (delegate* unmanaged<IntPtr, int, IntPtr>)NativeLibrary.GetExport(lib, "rd_kafka_mock_cluster_new");
