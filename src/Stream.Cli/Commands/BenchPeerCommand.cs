@@ -77,7 +77,7 @@ internal static class BenchPeerCommand
             runs.Add(await RunMonitor(monitorAssembly, kafka.BootstrapServers, topics, partitions, events, round, ct));
             foreach (var store in peerStores)
             {
-                var (run, differences) = await RunPeer(peer, kafka, topics, partitions, input, store, round, ct);
+                var (run, differences) = await RunPeer(peer, kafka, topics, partitions, events, input, store, round, ct);
                 runs.Add(run);
                 failures.AddRange(differences.Select(d => $"round {round}, {run.Side}: {d}"));
             }
@@ -98,7 +98,10 @@ internal static class BenchPeerCommand
             summary.AddRow(side, $"{m.Rate:N0}", $"{m.PerCpu:N0}", $"{m.CpuMicros:F2}", $"{stream.Rate / m.Rate:F2}×", $"{stream.PerCpu / m.PerCpu:F2}×");
         AnsiConsole.Write(summary);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bench-peer events={events} rounds={rounds} ") + string.Join(' ', medians.Select(kv =>
-            string.Create(CultureInfo.InvariantCulture, $"{kv.Key.Replace(' ', '_')}_eps={kv.Value.Rate:F0} {kv.Key.Replace(' ', '_')}_per_cpu_s={kv.Value.PerCpu:F0} {kv.Key.Replace(' ', '_')}_cpu_us={kv.Value.CpuMicros:F2}"))));
+        {
+            var key = kv.Key.Replace(' ', '_');
+            return string.Create(CultureInfo.InvariantCulture, $"{key}_eps={kv.Value.Rate:F0} {key}_per_cpu_s={kv.Value.PerCpu:F0} {key}_cpu_us={kv.Value.CpuMicros:F2}");
+        })));
         foreach (var failure in failures) AnsiConsole.MarkupLineInterpolated($"[red]{failure}[/]");
         return failures.Count == 0 ? 0 : 1;
     }
@@ -143,7 +146,7 @@ internal static class BenchPeerCommand
 
     /// <summary>A fresh peer process, from launch until its group's committed offsets reach the ends; then its store's totals are checked.</summary>
     private static async Task<(Measured Run, IReadOnlyList<string> Differences)> RunPeer(string peerDll, MockKafkaCluster kafka, StreamTopics topics, int partitions,
-        PeerTotals input, string store, int round, CancellationToken ct)
+        int events, PeerTotals input, string store, int round, CancellationToken ct)
     {
         var applicationId = $"bench-peer-{store}-{round}";
         var bootstrap = kafka.BootstrapServers;
@@ -157,7 +160,6 @@ internal static class BenchPeerCommand
         foreach (var arg in new[] { peerDll, bootstrap, applicationId, store, stateDir.FullName }.Concat(topics.Inputs)) start.ArgumentList.Add(arg);
         using var offsets = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = bootstrap, GroupId = applicationId }).Build();
         var assignment = topics.Inputs.SelectMany(t => Enumerable.Range(0, partitions).Select(p => new TopicPartition(t, p))).ToList();
-        var ends = assignment.Sum(tp => offsets.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(10)).High.Value);
         var lines = new List<string>();
         var errors = new Queue<string>();
         var clock = Stopwatch.StartNew();
@@ -178,7 +180,7 @@ internal static class BenchPeerCommand
         {
             try
             {
-                await Until(() => Task.FromResult(offsets.Committed(assignment, TimeSpan.FromSeconds(10)).Sum(o => Math.Max(0, o.Offset.Value)) >= ends), process, ct);
+                await Until(() => Task.FromResult(offsets.Committed(assignment, TimeSpan.FromSeconds(10)).Sum(o => Math.Max(0, o.Offset.Value)) >= events), process, ct);
             }
             catch (InvalidOperationException ex)
             {
@@ -189,11 +191,12 @@ internal static class BenchPeerCommand
             await process.StandardInput.WriteLineAsync("stop");
             await process.StandardInput.FlushAsync(ct);
             await process.WaitForExitAsync(ct).WaitAsync(TimeSpan.FromMinutes(2), ct);
+            var measured = new Measured(round, $"peer {store}", wall, cpu, input.Events);
             string? last;
             lock (lines) last = lines.LastOrDefault(l => l.StartsWith('{'));
-            if (last is null) return (new Measured(round, $"peer {store}", wall, cpu, input.Events), ["printed no totals"]);
+            if (last is null) return (measured, ["printed no totals"]);
             using var totals = JsonDocument.Parse(last);
-            return (new Measured(round, $"peer {store}", wall, cpu, input.Events), input.Differences(totals.RootElement));
+            return (measured, input.Differences(totals.RootElement));
         }
         finally
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Confluent.Kafka;
+using Stream.Core.Events;
 
 namespace Stream.Cli.Commands;
 
@@ -11,11 +12,7 @@ namespace Stream.Cli.Commands;
 /// </summary>
 internal sealed record PeerTotals(long Customers, long Events, long AmountCents, IReadOnlyDictionary<string, long> ByType, long Skipped)
 {
-    private static readonly string[] Types =
-    [
-        "login", "session", "page_view", "app_view", "email_open", "email_click", "support_contact",
-        "complaint", "survey_response", "purchase", "refund", "payment_due", "payment_received", "profile_updated",
-    ];
+    private static readonly string[] Types = [.. EventTypes.All.Select(t => t.WireName())];
 
     /// <summary>Reads every record of the topics from the beginning to their current ends.</summary>
     public static PeerTotals Count(string bootstrap, IReadOnlyList<string> topics, int partitions)
@@ -30,7 +27,6 @@ internal sealed record PeerTotals(long Customers, long Events, long AmountCents,
         var keys = new HashSet<string>(StringComparer.Ordinal);
         var byType = Types.Append("other").ToDictionary(t => t, _ => 0L, StringComparer.Ordinal);
         long events = 0, cents = 0, skipped = 0;
-        var emptyEofs = assignment.Count - remaining;
         while (remaining > 0)
         {
             var result = consumer.Consume(TimeSpan.FromSeconds(30)) ?? throw new TimeoutException("reading the input topics stalled");
@@ -38,7 +34,6 @@ internal sealed record PeerTotals(long Customers, long Events, long AmountCents,
             {
                 // Empty partitions report their end too; those were not counted as remaining.
                 if (result.Offset.Value > 0) remaining--;
-                else emptyEofs--;
                 continue;
             }
             if (result.Message.Key is not { } key || result.Message.Value is not { } value)
