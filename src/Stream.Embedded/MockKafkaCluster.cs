@@ -22,7 +22,7 @@ public sealed unsafe class MockKafkaCluster : IDisposable
         var errstr = stackalloc byte[512];
         var conf = _api.ConfNew();
         // The handle only hosts the cluster and never connects: its notice that no bootstrap.servers is set would
-        // be the demo's first line. Warnings and errors still show.
+        // be the demo's first line. Warnings and errors still show. (UTF-8 literals end in a zero byte: C strings.)
         fixed (byte* name = "log_level"u8, value = "4"u8)
         {
             if (_api.ConfSet(conf, name, value, errstr, 512) != 0)

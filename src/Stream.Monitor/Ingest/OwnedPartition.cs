@@ -48,10 +48,10 @@ internal sealed class OwnedPartition
     }
 
     public int Number { get; }
+    public long Epoch { get; }
 
     /// <summary>When this instance claimed the partition (wall clock, Unix ms).</summary>
     public long ClaimedAtMs { get; }
-    public long Epoch { get; }
 
     public BatchIntake Intake { get; }
 

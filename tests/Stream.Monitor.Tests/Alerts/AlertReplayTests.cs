@@ -34,9 +34,9 @@ public sealed class AlertReplayTests(ITestOutputHelper output)
         await using (var live = bed.CreateMonitor(extra: common))
         {
             await live.StartAsync();
-            // 5,000 a second: a customer's events then come about 300 ms apart. The merge orders what the client has
-            // fetched, and a topic fetched a moment after another can hold an earlier record (ADR 0007): at 10,000 a
-            // second, on a machine slowed by malloc checking, one customer's complaint came after its later event.
+            // 5,000 a second: a customer's events then come about 300 ms apart, more than the merge waits for a
+            // record of another topic that may still be on its way (MaxTopicWait, ADR 0007). At 10,000 a second, on a
+            // machine slowed by malloc checking and before that wait, one customer's complaint came after its later event.
             await bed.ProducePacedAsync(records, 5_000);
             await Eventually.Until(() => bed.CaughtUp(bed.EndOffsets()), TimeSpan.FromSeconds(120), "the live run to commit every offset");
             await live.StopAsync();
