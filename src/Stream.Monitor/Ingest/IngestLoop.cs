@@ -98,9 +98,13 @@ internal sealed class IngestLoop
         ct.ThrowIfCancellationRequested();
         if (record is not null)
         {
-            Take(record);
+            var taken = Take(record) ? 1 : 0;
             // Records the client has already fetched are taken in a run, without the checks above for every record.
-            for (var n = 1; _batching.RunContinues(n) && (record = _consumer!.Consume(TimeSpan.Zero)) is not null; n++) Take(record);
+            for (var n = 1; _batching.RunContinues(n) && (record = _consumer!.Consume(TimeSpan.Zero)) is not null; n++)
+            {
+                if (Take(record)) taken++;
+            }
+            if (taken > 0) _reporter.Taken(taken);
         }
         else _batching.NothingToRead();
 
@@ -132,11 +136,12 @@ internal sealed class IngestLoop
         }
     }
 
-    private void Take(ConsumeResult<RecordBytes, RecordBytes> result)
+    private bool Take(ConsumeResult<RecordBytes, RecordBytes> result)
     {
-        if (_ownership.OwnerOf(result) is not { } owner || !owner.Intake.Take(ConsumedRecord.From(result, _topics.Canonical(result.Topic)))) return;
+        if (_ownership.OwnerOf(result) is not { } owner || !owner.Intake.Take(ConsumedRecord.From(result, _topics.Canonical(result.Topic)))) return false;
         if (!_reporter.HasFirstRecord) _reporter.FirstRecord(_batching.Timestamp);
         _batching.Taken();
+        return true;
     }
 
     /// <summary>Records Kafka holds for this consumer beyond those taken (librdkafka's cached high watermarks; no request).</summary>

@@ -39,6 +39,9 @@ public sealed class IngestReporter(IngestMetrics metrics, AlertTelemetry alerts,
 
     internal void FirstRecord(long timestamp) => status.RecordFirstRecord(timestamp);
 
+    /// <summary>A run of records taken (once per run, not per record: the consumer thread's loop is the hot path).</summary>
+    internal void Taken(int records) => status.RecordTaken(records);
+
     /// <summary>The loop failed and starts over from Redis.</summary>
     internal void LoopFailed(Exception ex)
     {

@@ -10,6 +10,7 @@ public sealed class IngestStatus
     private long _changes;
     private long _alerts;
     private long _firstRecordTimestamp;
+    private long _recordsTaken;
 
     public bool Running { get; private set; }
     public string? FatalError { get; private set; }
@@ -36,6 +37,9 @@ public sealed class IngestStatus
     /// <summary>When the consumer took its first record (<see cref="TimeProvider.GetTimestamp"/> ticks); 0 before.</summary>
     public long FirstRecordTimestamp => Interlocked.Read(ref _firstRecordTimestamp);
 
+    /// <summary>Records the consumer has taken into batches (valid or not, before dedupe); committed or not yet.</summary>
+    public long RecordsTaken => Interlocked.Read(ref _recordsTaken);
+
     public long EventsCommitted => Interlocked.Read(ref _eventsCommitted);
     public long BatchesCommitted => Interlocked.Read(ref _batchesCommitted);
     public long Rejected => Interlocked.Read(ref _rejected);
@@ -56,6 +60,8 @@ public sealed class IngestStatus
     internal bool ClearPartitionFailures(int partition) => !_failing.IsEmpty && _failing.TryRemove(partition, out _);
 
     internal void RecordFirstRecord(long timestamp) => Interlocked.CompareExchange(ref _firstRecordTimestamp, timestamp, 0);
+
+    internal void RecordTaken(int records) => Interlocked.Add(ref _recordsTaken, records);
 
     internal void RecordReviews(long reviews) => Interlocked.Add(ref _reviews, reviews);
 
