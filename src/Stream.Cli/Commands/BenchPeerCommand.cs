@@ -28,7 +28,7 @@ internal static class BenchPeerCommand
         var customers = CommonOptions.Customers(100_000);
         // The mock cluster keeps about 5 MB per partition: with fewer, it silently drops the oldest of 1M events.
         var partitions = CommonOptions.Partitions(32);
-        var seed = new Option<int>("--seed") { Description = "Random seed of the simulated events", DefaultValueFactory = _ => 7 };
+        var seed = CommonOptions.Seed(7);
         var rounds = new Option<int>("--rounds") { Description = "Rounds: each runs a fresh monitor and a fresh peer of each store", DefaultValueFactory = _ => 3 };
         var peers = new Option<string>("--peers") { Description = "Peer stores to run, comma-separated: rocksdb, memory, or none", DefaultValueFactory = _ => "rocksdb,memory" };
         var monitorAssembly = new Option<string?>("--monitor")

@@ -17,7 +17,7 @@ internal static class CommonOptions
         DefaultValueFactory = _ => fallback,
     };
 
-    public static Option<int> Seed() => new("--seed") { Description = "Random seed: the same seed gives the same events", DefaultValueFactory = _ => 42 };
+    public static Option<int> Seed(int fallback = 42) => new("--seed") { Description = "Random seed: the same seed gives the same events", DefaultValueFactory = _ => fallback };
 
     public static Option<int> Partitions(int fallback) => new("--partitions")
     {
